@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { throwError } from 'rxjs';
+import { AppError } from './app-error';
+import { ErrorCode, statusOf } from './error-code';
+
+interface MappedError {
+  code: ErrorCode;
+  message: string;
+  errorId?: string;
+}
+
+/**
+ * The one place where errors become statuses, for gRPC and HTTP alike. AppErrors keep their code
+ * and message; anything unexpected becomes INTERNAL with an errorId that is also in the log, and
+ * never a stack trace or an internal message to the client.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AllExceptionsFilter');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const mapped = this.map(exception);
+    const status = statusOf(mapped.code);
+    if (host.getType() === 'http') {
+      const response = host.switchToHttp().getResponse();
+      const body: Record<string, unknown> = { code: mapped.code, message: mapped.message };
+      if (mapped.errorId) body['error_id'] = mapped.errorId;
+      response.status(status.http).json(body);
+      return undefined;
+    }
+    return throwError(() => ({ code: status.grpc, message: `${mapped.code}: ${mapped.message}` }));
+  }
+
+  private map(exception: unknown): MappedError {
+    if (exception instanceof AppError) {
+      return { code: exception.code, message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return { code: ErrorCode.NOT_FOUND, message: `No route matches this request.` };
+      if (status === 413) return { code: ErrorCode.INVALID_ARGUMENT, message: 'Request body is too large.' };
+      if (status >= 400 && status < 500) {
+        return { code: ErrorCode.INVALID_ARGUMENT, message: describeHttpException(exception) };
+      }
+    }
+    if (isBodyParseError(exception)) {
+      return { code: ErrorCode.INVALID_ARGUMENT, message: 'Request body is not valid JSON.' };
+    }
+    const errorId = randomUUID();
+    this.logger.error(
+      { errorId, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) },
+      'Unexpected error',
+    );
+    return { code: ErrorCode.INTERNAL, message: `Internal error (error_id = ${errorId}).`, errorId };
+  }
+}
+
+function describeHttpException(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function isBodyParseError(exception: unknown): boolean {
+  const e = exception as { type?: string; status?: number } | null;
+  return !!e && (e.type === 'entity.parse.failed' || (exception instanceof SyntaxError && e.status === 400));
+}

@@ -1,0 +1,59 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
+/**
+ * Domain error codes, named as Cloudforet names them on the wire ("ERROR_NOT_FOUND: ..."),
+ * each mapped once to a gRPC status and an HTTP status.
+ */
+export enum ErrorCode {
+  INVALID_ARGUMENT = 'ERROR_INVALID_ARGUMENT',
+  REQUIRED_PARAMETER = 'ERROR_REQUIRED_PARAMETER',
+  NOT_FOUND = 'ERROR_NOT_FOUND',
+  ALREADY_EXISTS = 'ERROR_ALREADY_EXISTS',
+  FAILED_PRECONDITION = 'ERROR_FAILED_PRECONDITION',
+  COLLECTOR_COLLECTING = 'ERROR_COLLECTOR_COLLECTING',
+  UNAUTHENTICATED = 'ERROR_AUTHENTICATE_FAILURE',
+  PERMISSION_DENIED = 'ERROR_PERMISSION_DENIED',
+  PLUGIN_UNAVAILABLE = 'ERROR_GRPC_CONNECTION',
+  PLUGIN_ERROR = 'ERROR_PLUGIN',
+  INIT_PLUGIN_FAILURE = 'ERROR_INIT_PLUGIN_FAILURE',
+  VERIFY_PLUGIN_FAILURE = 'ERROR_VERIFY_PLUGIN_FAILURE',
+  TIMEOUT = 'ERROR_REQUEST_TIMEOUT',
+  UNIMPLEMENTED = 'ERROR_NOT_IMPLEMENTED',
+  INTERNAL = 'ERROR_INTERNAL',
+}
+
+export interface StatusMapping {
+  grpc: GrpcStatus;
+  http: number;
+}
+
+export function statusOf(code: ErrorCode): StatusMapping {
+  switch (code) {
+    case ErrorCode.INVALID_ARGUMENT:
+    case ErrorCode.REQUIRED_PARAMETER:
+    case ErrorCode.VERIFY_PLUGIN_FAILURE:
+      return { grpc: GrpcStatus.INVALID_ARGUMENT, http: 400 };
+    case ErrorCode.NOT_FOUND:
+      return { grpc: GrpcStatus.NOT_FOUND, http: 404 };
+    case ErrorCode.ALREADY_EXISTS:
+      return { grpc: GrpcStatus.ALREADY_EXISTS, http: 409 };
+    case ErrorCode.FAILED_PRECONDITION:
+    case ErrorCode.COLLECTOR_COLLECTING:
+      return { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 };
+    case ErrorCode.UNAUTHENTICATED:
+      return { grpc: GrpcStatus.UNAUTHENTICATED, http: 401 };
+    case ErrorCode.PERMISSION_DENIED:
+      return { grpc: GrpcStatus.PERMISSION_DENIED, http: 403 };
+    case ErrorCode.PLUGIN_UNAVAILABLE:
+      return { grpc: GrpcStatus.UNAVAILABLE, http: 503 };
+    case ErrorCode.PLUGIN_ERROR:
+    case ErrorCode.INIT_PLUGIN_FAILURE:
+      return { grpc: GrpcStatus.FAILED_PRECONDITION, http: 502 };
+    case ErrorCode.TIMEOUT:
+      return { grpc: GrpcStatus.DEADLINE_EXCEEDED, http: 504 };
+    case ErrorCode.UNIMPLEMENTED:
+      return { grpc: GrpcStatus.UNIMPLEMENTED, http: 501 };
+    case ErrorCode.INTERNAL:
+      return { grpc: GrpcStatus.INTERNAL, http: 500 };
+  }
+}

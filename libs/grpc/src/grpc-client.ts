@@ -1,0 +1,68 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { join } from 'node:path';
+import { PROTO_FILES, protoRoot } from '@cloud-inventory/proto';
+import { GRPC_MAX_MESSAGE_BYTES, protoLoaderOptions } from './loader-options';
+
+type Surface = keyof typeof PROTO_FILES;
+
+const definitions = new Map<Surface, grpc.GrpcObject>();
+
+/** The loaded gRPC package object of a proto surface, loaded once per process. */
+export function loadSurface(surface: Surface): grpc.GrpcObject {
+  let loaded = definitions.get(surface);
+  if (!loaded) {
+    const root = protoRoot();
+    const packageDefinition = protoLoader.loadSync(
+      PROTO_FILES[surface].map((file) => join(root, file)),
+      protoLoaderOptions(),
+    );
+    loaded = grpc.loadPackageDefinition(packageDefinition);
+    definitions.set(surface, loaded);
+  }
+  return loaded;
+}
+
+/** A grpc-js client constructor by fully qualified service name, e.g. spaceone.api.inventory.plugin.Collector. */
+export function serviceClientConstructor(surface: Surface, serviceName: string): grpc.ServiceClientConstructor {
+  const found = serviceName
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], loadSurface(surface));
+  if (typeof found !== 'function') {
+    throw new Error(`gRPC service ${serviceName} is not in the ${surface} protos`);
+  }
+  return found as grpc.ServiceClientConstructor;
+}
+
+export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+/** Promise wrapper for a unary call on a grpc-js client, with a deadline. */
+export function unaryCall<TRequest, TResponse>(
+  client: grpc.Client,
+  method: string,
+  request: TRequest,
+  options: { deadlineMs: number; metadata?: grpc.Metadata },
+): Promise<TResponse> {
+  const fn = (client as unknown as Record<string, Function>)[method];
+  if (typeof fn !== 'function') {
+    return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
+  }
+  return new Promise<TResponse>((resolve, reject) => {
+    fn.call(
+      client,
+      request,
+      options.metadata ?? new grpc.Metadata(),
+      { deadline: Date.now() + options.deadlineMs },
+      (error: grpc.ServiceError | null, response: TResponse) => (error ? reject(error) : resolve(response)),
+    );
+  });
+}
+
+export function isServiceError(error: unknown): error is grpc.ServiceError {
+  return typeof error === 'object' && error !== null && 'code' in error && 'details' in error;
+}

@@ -1,0 +1,42 @@
+import { ReflectionService } from '@grpc/reflection';
+import { GrpcOptions, Transport } from '@nestjs/microservices';
+import { join } from 'node:path';
+import { PROTO_FILES, PROTO_PACKAGES, protoRoot } from '@cloud-inventory/proto';
+import { GRPC_MAX_MESSAGE_BYTES, protoLoaderOptions } from './loader-options';
+
+type Surface = keyof typeof PROTO_FILES;
+
+/**
+ * Nest gRPC server options for the given proto surfaces, always with grpc.health.v1 and server
+ * reflection (Cloudforet's Python clients build their stubs through reflection).
+ */
+export function grpcServerOptions(url: string, surfaces: Surface[]): GrpcOptions {
+  const all: Surface[] = ['health', ...surfaces.filter((s) => s !== 'health')];
+  const root = protoRoot();
+  const packages = [...new Set(all.map((surface) => PROTO_PACKAGES[packageKeyOf(surface)]))];
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: packages,
+      protoPath: all.flatMap((surface) => PROTO_FILES[surface].map((file) => join(root, file))),
+      loader: protoLoaderOptions(),
+      maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      gracefulShutdown: true,
+      onLoadPackageDefinition: (definition, server) => {
+        new ReflectionService(definition).addToServer(server);
+      },
+    },
+  };
+}
+
+function packageKeyOf(surface: Surface): keyof typeof PROTO_PACKAGES {
+  switch (surface) {
+    case 'collectorPlugin':
+    case 'storagePlugin':
+      return 'inventoryPlugin';
+    default:
+      return surface;
+  }
+}
