@@ -8,3 +8,4 @@ export * from './grpc-client';
 export * from './server-stream';
 export * from './metadata';
 export * from './struct';
+export * from './proto-json';

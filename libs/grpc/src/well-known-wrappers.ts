@@ -1,37 +1,119 @@
 import { wrappers } from 'protobufjs';
-import { ListValue, Struct, Value } from '@cloud-inventory/proto';
+// ts-proto's generated struct.ts registers its own (snake_case) Struct wrapper when imported:
+// import it first so that the wrappers below replace it, never the reverse.
+import '@cloud-inventory/proto';
 
 /**
- * ts-proto registers a protobufjs wrapper for google.protobuf.Struct only. Values (Filter.value)
- * and ListValues (AnalyzeQuery.group_by) need the same treatment so that they reach handlers as
- * plain JSON, as the generated types say.
+ * google.protobuf.Struct, Value and ListValue as plain JSON through grpc-js and protobufjs,
+ * for every server, client and HTTP decoder in the process.
  *
- * protobufjs only hands objects to a message field's fromObject, so a Value arriving there is
- * either already in wire shape ({string_value: ...}) or a JSON object meant as a struct value.
+ * protobufjs always takes google/protobuf/struct.proto from its bundled definitions, whose
+ * Value fields are camelCase (stringValue, structValue, ...) whatever `keepCase` says, so these
+ * wrappers write and read that shape (the snake_case shape is accepted too). ts-proto's own
+ * wrapper writes snake_case and would turn every Struct into {} on the wire.
  */
-const VALUE_KINDS = ['null_value', 'number_value', 'string_value', 'bool_value', 'struct_value', 'list_value'];
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Wire = Record<string, unknown>;
 
-function isWireValue(object: Record<string, unknown>): boolean {
-  const keys = Object.keys(object);
-  return keys.length === 1 && VALUE_KINDS.includes(keys[0]);
+const KINDS: Array<[camel: string, snake: string]> = [
+  ['nullValue', 'null_value'],
+  ['numberValue', 'number_value'],
+  ['stringValue', 'string_value'],
+  ['boolValue', 'bool_value'],
+  ['structValue', 'struct_value'],
+  ['listValue', 'list_value'],
+];
+const KIND_NAMES = new Set(KINDS.flat());
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isWireValue(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && KIND_NAMES.has(keys[0]);
+}
+
+function structToWire(object: Record<string, unknown>): Wire {
+  const fields: Wire = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (value !== undefined) fields[key] = valueToWire(value);
+  }
+  return { fields };
+}
+
+function listToWire(array: unknown[]): Wire {
+  return { values: array.map((item) => valueToWire(item === undefined ? null : item)) };
+}
+
+/** A JSON value in the wire shape of google.protobuf.Value. */
+export function valueToWire(value: unknown): Wire {
+  if (value === null || value === undefined) return { nullValue: 0 };
+  switch (typeof value) {
+    case 'number':
+      return { numberValue: value };
+    case 'string':
+      return { stringValue: value };
+    case 'boolean':
+      return { boolValue: value };
+    case 'object':
+      return Array.isArray(value) ? { listValue: listToWire(value) } : { structValue: structToWire(value as Record<string, unknown>) };
+    default:
+      throw new TypeError(`A ${typeof value} cannot be a google.protobuf.Value`);
+  }
+}
+
+function own(message: Record<string, unknown>, camel: string, snake: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(message, camel) && message[camel] != null) return message[camel];
+  if (Object.prototype.hasOwnProperty.call(message, snake) && message[snake] != null) return message[snake];
+  return undefined;
+}
+
+function structFromWire(message: unknown): { [key: string]: Json } {
+  const object: { [key: string]: Json } = {};
+  const fields = isObject(message) ? message['fields'] : undefined;
+  if (isObject(fields)) {
+    for (const [key, value] of Object.entries(fields)) object[key] = valueFromWire(value);
+  }
+  return object;
+}
+
+function listFromWire(message: unknown): Json[] {
+  const values = isObject(message) ? message['values'] : undefined;
+  return Array.isArray(values) ? values.map(valueFromWire) : [];
+}
+
+function valueFromWire(message: unknown): Json {
+  if (!isObject(message)) return null;
+  for (const [camel, snake] of KINDS) {
+    const value = own(message, camel, snake);
+    if (value === undefined) continue;
+    switch (camel) {
+      case 'nullValue':
+        return null;
+      case 'structValue':
+        return structFromWire(value);
+      case 'listValue':
+        return listFromWire(value);
+      default:
+        return value as Json;
+    }
+  }
+  return null;
+}
+
+wrappers['.google.protobuf.Struct'] = {
+  fromObject: (object: Record<string, unknown>) => structToWire(object),
+  toObject: (message: unknown) => structFromWire(message),
+} as never;
+
 wrappers['.google.protobuf.Value'] = {
-  fromObject(this: { fromObject(o: unknown): unknown }, object: Record<string, unknown>) {
-    return isWireValue(object) ? this.fromObject(object) : Value.wrap(object);
-  },
-  toObject(message: unknown) {
-    return Value.unwrap(message);
-  },
+  fromObject: (object: Record<string, unknown>) => valueToWire(isWireValue(object) ? valueFromWire(object) : object),
+  toObject: (message: unknown) => valueFromWire(message),
 } as never;
 
 wrappers['.google.protobuf.ListValue'] = {
-  fromObject(this: { fromObject(o: unknown): unknown }, object: unknown) {
-    return Array.isArray(object) ? ListValue.wrap(object) : this.fromObject(object);
-  },
-  toObject(message: ListValue) {
-    return ListValue.unwrap(message);
-  },
+  fromObject: (object: unknown) => (Array.isArray(object) ? listToWire(object) : listToWire(listFromWire(object))),
+  toObject: (message: unknown) => listFromWire(message),
 } as never;
 
-export const STRUCT_WRAPPER_REGISTERED = !!wrappers['.google.protobuf.Struct'] && !!Struct;
