@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { envAddress, parseConfig } from '@cloud-inventory/config';
+import { DESTINATION_FACTORIES } from './destinations/destination-factories';
+
+const DESTINATION_NAMES = DESTINATION_FACTORIES.map((factory) => factory.name) as [string, ...string[]];
 
 const schema = z.object({
   /** Where the gRPC server listens. */
@@ -7,7 +10,7 @@ const schema = z.object({
   /** Base folder of the `file` destination; every export lands below it. */
   STORAGE_FILE_DIR: z.string().min(1).default('.data/exports'),
   /** The destination used when a request's options name none (options.destination). */
-  STORAGE_DEFAULT_DESTINATION: z.string().min(1).default('file'),
+  STORAGE_DEFAULT_DESTINATION: z.enum(DESTINATION_NAMES).default('file'),
 });
 
 export interface StoragePluginConfig {
