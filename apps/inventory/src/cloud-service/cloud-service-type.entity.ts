@@ -1,0 +1,63 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'cloud_service_type' })
+@Index('UQ_cloud_service_type_identity', ['domain_id', 'workspace_id', 'identity_key'], { unique: true })
+@Index('IDX_cloud_service_type_secondary_keys', ['secondary_keys'], { type: 'gin' })
+export class CloudServiceTypeEntity {
+  @PrimaryColumn({ type: 'text' })
+  cloud_service_type_id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ type: 'text' })
+  group!: string;
+
+  @Column({ type: 'text', default: '' })
+  service_code!: string;
+
+  @Column({ type: 'boolean', default: false })
+  is_primary!: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  is_major!: boolean;
+
+  @Column({ type: 'text', default: '' })
+  resource_type!: string;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  labels!: unknown[];
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  tags!: Record<string, unknown>;
+
+  @Column({ type: 'text', default: 'manual' })
+  updated_by!: string;
+
+  @Column({ type: 'text' })
+  domain_id!: string;
+
+  @Column({ type: 'text' })
+  workspace_id!: string;
+
+  @Column({ type: 'text' })
+  identity_key!: string;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  secondary_keys!: string[];
+
+  @Column({ type: 'text', default: '' })
+  content_hash!: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  created_at!: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updated_at!: Date;
+}

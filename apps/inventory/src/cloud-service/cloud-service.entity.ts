@@ -1,0 +1,105 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
+
+@Entity({ name: 'cloud_service' })
+// the identity of a resource: its first usable match rule, unique among live rows of a workspace
+@Index('UQ_cloud_service_identity', ['domain_id', 'workspace_id', 'identity_key'], {
+  unique: true,
+  where: "state <> 'DELETED'",
+})
+@Index('IDX_cloud_service_secondary_keys', ['secondary_keys'], { type: 'gin' })
+@Index('IDX_cloud_service_collection', ['collector_id', 'secret_id'])
+@Index('IDX_cloud_service_domain_type', ['domain_id', 'provider', 'cloud_service_group', 'cloud_service_type'])
+export class CloudServiceEntity {
+  @PrimaryColumn({ type: 'text' })
+  cloud_service_id!: string;
+
+  @Column({ type: 'text', default: '' })
+  name!: string;
+
+  @Column({ type: 'text', default: 'ACTIVE' })
+  state!: CloudServiceState;
+
+  @Column({ type: 'text', default: '' })
+  account!: string;
+
+  @Column({ type: 'text', default: '' })
+  instance_type!: string;
+
+  @Column({ type: 'double precision', default: 0 })
+  instance_size!: number;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  ip_addresses!: string[];
+
+  @Column({ type: 'text' })
+  cloud_service_type!: string;
+
+  @Column({ type: 'text' })
+  cloud_service_group!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ type: 'text', default: '' })
+  region_code!: string;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  data!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  reference!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  tags!: Record<string, unknown>;
+
+  @Column({ type: 'text', default: '' })
+  collector_id!: string;
+
+  @Column({ type: 'text', default: '' })
+  secret_id!: string;
+
+  @Column({ type: 'text', default: '' })
+  service_account_id!: string;
+
+  @Column({ type: 'text', default: '' })
+  project_id!: string;
+
+  @Column({ type: 'text' })
+  domain_id!: string;
+
+  @Column({ type: 'text' })
+  workspace_id!: string;
+
+  /** Hash of the first usable match rule's keys and values (see match-rules.ts). */
+  @Column({ type: 'text' })
+  identity_key!: string;
+
+  /** Hashes of the lower-priority match rules, tried when the identity matches nothing. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  secondary_keys!: string[];
+
+  /** Hash of the resource as the plugin last sent it: an unchanged resource is not rewritten. */
+  @Column({ type: 'text', default: '' })
+  content_hash!: string;
+
+  /** Successful collects in a row that did not see this resource. */
+  @Column({ type: 'int', default: 0 })
+  disconnected_count!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  last_collected_at!: Date | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  created_at!: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updated_at!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  deleted_at!: Date | null;
+}

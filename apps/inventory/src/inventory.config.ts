@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { envAddress, envBool, envInt, parseConfig } from '@cloud-inventory/config';
+
+const schema = z.object({
+  INVENTORY_GRPC_LISTEN: envAddress('0.0.0.0:50051'),
+  INVENTORY_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  INVENTORY_HTTP_PORT: envInt(8080, 0, 65535),
+  /** PostgreSQL URL; without it the app starts an embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: envInt(54329, 1, 65535),
+  DB_POOL_SIZE: envInt(12, 2, 200),
+  /** 32 bytes, base64 or hex. Required with DATABASE_URL; with the embedded default a key is generated under DATA_DIR. */
+  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  /** The domain of callers that name none (x-domain-id header / x_domain_id metadata). */
+  DEFAULT_DOMAIN_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('domain-default'),
+  /** Plugins known at start: id=collector|storage@host:port, comma separated. */
+  INVENTORY_PLUGINS: z.string().default(''),
+  WORKER_ENABLED: envBool(true),
+  /** Job tasks one inventory process runs at once. */
+  WORKER_CONCURRENCY: envInt(4, 1, 256),
+  QUEUE_POLL_MS: envInt(1000, 50, 60_000),
+  TASK_LEASE_SECONDS: envInt(60, 5, 3600),
+  TASK_MAX_ATTEMPTS: envInt(3, 1, 100),
+  /** Deadline of one collect stream. */
+  COLLECT_DEADLINE_SECONDS: envInt(3600, 1, 7 * 24 * 3600),
+  /** Deadline of unary plugin calls (init, verify, get_tasks, export). */
+  PLUGIN_CALL_DEADLINE_SECONDS: envInt(30, 1, 3600),
+  INGEST_BATCH_SIZE: envInt(1000, 1, 10_000),
+  INGEST_BATCH_MAX_WAIT_MS: envInt(500, 1, 60_000),
+  TASK_ERROR_LIMIT: envInt(100, 1, 10_000),
+  /** A cloud service missed by this many successful collects in a row is marked DELETED. */
+  DISCONNECTED_DELETE_AFTER: envInt(3, 1, 1000),
+});
+
+export interface PluginSeed {
+  plugin_id: string;
+  service_type: 'COLLECTOR' | 'STORAGE';
+  endpoint: string;
+}
+
+export interface InventoryConfig {
+  grpcListen: string;
+  httpHost: string;
+  httpPort: number;
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  dbPoolSize: number;
+  secretEncryptionKey?: string;
+  defaultDomainId: string;
+  plugins: PluginSeed[];
+  worker: {
+    enabled: boolean;
+    concurrency: number;
+    pollMs: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+  };
+  collectDeadlineMs: number;
+  pluginCallDeadlineMs: number;
+  ingest: {
+    batchSize: number;
+    batchMaxWaitMs: number;
+    errorLimit: number;
+    disconnectedDeleteAfter: number;
+  };
+}
+
+export function parsePluginSeeds(value: string): PluginSeed[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => {
+      const match = /^([A-Za-z0-9_.-]{1,64})=(collector|storage)@([^\s@,]+:\d{1,5})$/.exec(entry);
+      if (!match) {
+        throw new Error(`Invalid configuration:\n  INVENTORY_PLUGINS: "${entry}" is not id=collector|storage@host:port`);
+      }
+      return {
+        plugin_id: match[1],
+        service_type: match[2] === 'collector' ? 'COLLECTOR' : 'STORAGE',
+        endpoint: match[3],
+      } as PluginSeed;
+    });
+}
+
+export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
+  const c = parseConfig(schema, env);
+  return {
+    grpcListen: c.INVENTORY_GRPC_LISTEN,
+    httpHost: c.INVENTORY_HTTP_HOST,
+    httpPort: c.INVENTORY_HTTP_PORT,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.DATA_DIR,
+    embeddedPostgresPort: c.EMBEDDED_POSTGRES_PORT,
+    dbPoolSize: c.DB_POOL_SIZE,
+    secretEncryptionKey: c.SECRET_ENCRYPTION_KEY,
+    defaultDomainId: c.DEFAULT_DOMAIN_ID,
+    plugins: parsePluginSeeds(c.INVENTORY_PLUGINS),
+    worker: {
+      enabled: c.WORKER_ENABLED,
+      concurrency: c.WORKER_CONCURRENCY,
+      pollMs: c.QUEUE_POLL_MS,
+      leaseSeconds: c.TASK_LEASE_SECONDS,
+      maxAttempts: c.TASK_MAX_ATTEMPTS,
+    },
+    collectDeadlineMs: c.COLLECT_DEADLINE_SECONDS * 1000,
+    pluginCallDeadlineMs: c.PLUGIN_CALL_DEADLINE_SECONDS * 1000,
+    ingest: {
+      batchSize: c.INGEST_BATCH_SIZE,
+      batchMaxWaitMs: c.INGEST_BATCH_MAX_WAIT_MS,
+      errorLimit: c.TASK_ERROR_LIMIT,
+      disconnectedDeleteAfter: c.DISCONNECTED_DELETE_AFTER,
+    },
+  };
+}
+
+export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');

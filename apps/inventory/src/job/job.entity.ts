@@ -1,0 +1,64 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type JobStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'CANCELED' | 'TIMEOUT';
+
+@Entity({ name: 'job' })
+@Check('CHK_job_counters', 'remained_tasks >= 0 AND success_tasks + failure_tasks + remained_tasks = total_tasks')
+@Check('CHK_job_status', "status IN ('IN_PROGRESS', 'SUCCESS', 'FAILURE', 'CANCELED', 'TIMEOUT')")
+@Index('IDX_job_domain_collector_status', ['domain_id', 'collector_id', 'status'])
+@Index('IDX_job_domain_created', ['domain_id', 'created_at'])
+// at most one running job per collector and request (Cloudforet's duplicate-job key), race-free
+@Index('UQ_job_running_per_collector', ['collector_id', 'request_secret_id', 'request_workspace_id'], {
+  unique: true,
+  where: "status = 'IN_PROGRESS'",
+})
+export class JobEntity {
+  @PrimaryColumn({ type: 'text' })
+  job_id!: string;
+
+  @Column({ type: 'text', default: 'IN_PROGRESS' })
+  status!: JobStatus;
+
+  @Column({ type: 'int', default: 0 })
+  total_tasks!: number;
+
+  @Column({ type: 'int', default: 0 })
+  remained_tasks!: number;
+
+  @Column({ type: 'int', default: 0 })
+  success_tasks!: number;
+
+  @Column({ type: 'int', default: 0 })
+  failure_tasks!: number;
+
+  /** '' when the collect named no secret (NULLs would never collide in the unique index). */
+  @Column({ type: 'text', default: '' })
+  request_secret_id!: string;
+
+  @Column({ type: 'text', default: '' })
+  request_workspace_id!: string;
+
+  @Column({ type: 'text' })
+  resource_group!: string;
+
+  @Column({ type: 'text' })
+  domain_id!: string;
+
+  @Column({ type: 'text' })
+  workspace_id!: string;
+
+  @Column({ type: 'text' })
+  collector_id!: string;
+
+  @Column({ type: 'text' })
+  plugin_id!: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  created_at!: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updated_at!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finished_at!: Date | null;
+}
