@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { inventoryV1 } from '@cloud-inventory/proto';
+import { generateId, ID_PREFIX } from '../common/ids';
+import { pgError } from '../common/sql-rows';
+import { CollectorEntity } from '../collector/collector.entity';
+import { collectorOptionsOf } from '../collector/collector-options';
+import { CollectorRepository } from '../collector/collector.repository';
+import { secretSelectionFor } from '../collector/secret-selection';
+import { NewJobTask, JobRepository } from '../job/job.repository';
+import { toJobInfo } from '../job/job.mapper';
+import { PluginClients } from '../plugin/plugin-clients';
+import { PluginRegistryService } from '../plugin/plugin-registry.service';
+import { SecretEntity } from '../secret/secret.entity';
+import { SecretRepository } from '../secret/secret.repository';
+import { SecretService } from '../secret/secret.service';
+import { TaskQueueRepository } from './task-queue.repository';
+
+const GET_TASKS_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * Starts a collect (DESIGN.md steps 1-2): picks the secrets, asks the plugin how to split each
+ * one (Job.get_tasks), then creates the job, its tasks and their queue entries in one
+ * transaction and answers at once; workers do the rest.
+ */
+@Injectable()
+export class CollectService {
+  private readonly logger = new Logger(CollectService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobRepository,
+    private readonly queue: TaskQueueRepository,
+    private readonly collectors: CollectorRepository,
+    private readonly secretRepository: SecretRepository,
+    private readonly secrets: SecretService,
+    private readonly plugins: PluginRegistryService,
+    private readonly clients: PluginClients,
+  ) {}
+
+  async collect(collector: CollectorEntity, secretId: string): Promise<inventoryV1.JobInfo> {
+    const selected = await this.secretRepository.selectForCollect(secretSelectionFor(collector, secretId || undefined));
+    if (secretId && selected.length === 0) {
+      throw AppError.notFound(
+        'Secret',
+        'secret_id',
+        `${secretId}; it must be enabled and match the collector's provider, workspace and secret filter`,
+      );
+    }
+    const plugin = await this.plugins.resolve(collector.plugin_id, 'COLLECTOR', 'plugin_info.plugin_id');
+    const client = this.clients.collector(plugin);
+    const options = collectorOptionsOf(collector.plugin_info.options);
+    const jobId = generateId(ID_PREFIX.job);
+
+    const tasks = (
+      await mapLimited(selected, GET_TASKS_CONCURRENCY, async (secret: SecretEntity) => {
+        const splits = await client.getTasks(options, this.secrets.decrypt(secret), jobId);
+        return (splits ?? [null]).map(
+          (taskOptions): NewJobTask => ({
+            job_task_id: generateId(ID_PREFIX.jobTask),
+            secret_id: secret.secret_id,
+            provider: secret.provider || collector.provider,
+            task_options: taskOptions,
+            workspace_id: secret.workspace_id,
+            project_id: secret.project_id,
+            service_account_id: secret.service_account_id,
+          }),
+        );
+      })
+    ).flat();
+
+    try {
+      const job = await this.dataSource.transaction(async (manager) => {
+        const created = await this.jobs.insertWithTasks(
+          manager,
+          {
+            job_id: jobId,
+            request_secret_id: secretId ?? '',
+            request_workspace_id: '',
+            resource_group: collector.resource_group,
+            domain_id: collector.domain_id,
+            workspace_id: collector.workspace_id,
+            collector_id: collector.collector_id,
+            plugin_id: collector.plugin_id,
+          },
+          tasks,
+        );
+        await this.queue.enqueue(manager, tasks.map((task) => task.job_task_id));
+        await this.collectors.touchLastCollected(manager, collector.collector_id);
+        return created;
+      });
+      this.logger.log(`job ${jobId} of collector ${collector.collector_id}: ${tasks.length} task(s) queued`);
+      return toJobInfo(job);
+    } catch (error) {
+      if (pgError(error).constraint === 'UQ_job_running_per_collector') {
+        const running = await this.jobs.findRunning(collector.collector_id, secretId ?? '', '');
+        throw new AppError(
+          ErrorCode.COLLECTOR_COLLECTING,
+          `Collector ${collector.collector_id} is already collecting (job ${running?.job_id ?? 'in progress'}).`,
+        );
+      }
+      throw error;
+    }
+  }
+}

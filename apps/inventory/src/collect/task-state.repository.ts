@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { firstRow } from '../common/sql-rows';
+import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
+import { JobTaskEntity, JobTaskError, JobTaskStatus } from '../job-task/job-task.entity';
+import { JobEntity, JobStatus } from '../job/job.entity';
+
+export type TerminalTaskStatus = Extract<JobTaskStatus, 'SUCCESS' | 'FAILURE' | 'TIMEOUT' | 'CANCELED'>;
+
+export interface TaskOutcome {
+  status: TerminalTaskStatus;
+  error?: JobTaskError;
+  /** When set, the task ends only if this worker still holds its lease. */
+  leaseOwner?: string;
+}
+
+export interface FinishedTask {
+  task: JobTaskEntity;
+  job: JobEntity;
+  /** This ending brought the job's remained_tasks to 0. */
+  jobFinished: boolean;
+}
+
+export interface StartedTask {
+  task: JobTaskEntity;
+  jobStatus: JobStatus;
+}
+
+const APPEND_ERROR = `CASE WHEN $3::jsonb IS NULL OR jsonb_array_length(errors) >= $4 THEN errors ELSE errors || jsonb_build_array($3::jsonb) END`;
+
+/**
+ * Every change of a task's status, and what it does to its job, as guarded SQL: a task moves
+ * from PENDING/IN_PROGRESS to an end state once only, and only the statement that moved it
+ * counts it on the job, in the same transaction. The job row is locked first, so concurrent
+ * endings of one job are serialised and the one that brings remained_tasks to 0 sets the job's
+ * final status and finished_at exactly once.
+ */
+@Injectable()
+export class TaskStateRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+  ) {}
+
+  /**
+   * PENDING → IN_PROGRESS for the worker holding the lease. A retried task (its previous worker
+   * died) starts its failure count and errors over; its created/updated counts stay, and as an
+   * unchanged resource is not counted again, they stay exact.
+   */
+  async start(jobTaskId: string, attempt: number): Promise<StartedTask | null> {
+    const rows = await this.dataSource.query(
+      `UPDATE job_task t SET status = 'IN_PROGRESS', started_at = COALESCE(t.started_at, now()), updated_at = now(),
+              failure_count = CASE WHEN $2 > 1 THEN 0 ELSE t.failure_count END,
+              errors = CASE WHEN $2 > 1 THEN '[]'::jsonb ELSE t.errors END
+         FROM job j
+        WHERE t.job_task_id = $1 AND j.job_id = t.job_id AND t.status IN ('PENDING', 'IN_PROGRESS')
+        RETURNING t.*, j.status AS job_status`,
+      [jobTaskId, attempt],
+    );
+    const row = firstRow<JobTaskEntity & { job_status: JobStatus }>(rows);
+    if (!row) return null;
+    const { job_status, ...task } = row;
+    return { task: task as JobTaskEntity, jobStatus: job_status };
+  }
+
+  /** Ends a task (once) and counts it on its job; null when the task had already ended or is not ours. */
+  async finish(jobTaskId: string, outcome: TaskOutcome): Promise<FinishedTask | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = firstRow<{ job_id: string }>(
+        await manager.query(
+          `SELECT j.job_id FROM job j JOIN job_task t ON t.job_id = j.job_id WHERE t.job_task_id = $1 FOR UPDATE OF j`,
+          [jobTaskId],
+        ),
+      );
+      if (!locked) return null;
+
+      const task = firstRow<JobTaskEntity>(
+        await manager.query(
+          `UPDATE job_task SET
+              status = CASE WHEN $2 = 'SUCCESS' AND failure_count > 0 THEN 'FAILURE' ELSE $2 END,
+              failure_count = failure_count + CASE WHEN $3::jsonb IS NULL THEN 0 ELSE 1 END,
+              errors = ${APPEND_ERROR},
+              finished_at = now(), updated_at = now()
+            WHERE job_task_id = $1 AND status IN ('PENDING', 'IN_PROGRESS')
+              AND ($5::text IS NULL OR EXISTS (
+                    SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $5))
+            RETURNING *`,
+          [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null],
+        ),
+      );
+      if (!task) return null;
+
+      let ended = task;
+      if (task.status === 'SUCCESS') ended = await this.markDisconnected(manager, task);
+
+      const succeeded = ended.status === 'SUCCESS' ? 1 : 0;
+      const job = firstRow<JobEntity>(
+        await manager.query(
+          `UPDATE job SET
+              remained_tasks = remained_tasks - 1,
+              success_tasks = success_tasks + $2,
+              failure_tasks = failure_tasks + $3,
+              status = CASE WHEN status <> 'IN_PROGRESS' OR remained_tasks > 1 THEN status
+                            WHEN failure_tasks + $3 > 0 THEN 'FAILURE' ELSE 'SUCCESS' END,
+              finished_at = CASE WHEN remained_tasks = 1 AND finished_at IS NULL THEN now() ELSE finished_at END,
+              updated_at = now()
+            WHERE job_id = $1
+            RETURNING *`,
+          [task.job_id, succeeded, 1 - succeeded],
+        ),
+      )!;
+      await manager.query(`DELETE FROM task_queue WHERE job_task_id = $1`, [jobTaskId]);
+      const jobFinished = job.remained_tasks === 0;
+      if (jobFinished) await manager.query(`DELETE FROM collect_seen WHERE job_id = $1`, [job.job_id]);
+      return { task: ended, job, jobFinished };
+    });
+  }
+
+  /**
+   * After the last successful task of a secret in a job (a split collect has several), the
+   * secret's cloud services this job did not see are disconnected, and deleted after
+   * DISCONNECTED_DELETE_AFTER misses in a row. A partial run (any task of the secret failed)
+   * changes nothing.
+   */
+  private async markDisconnected(manager: EntityManager, task: JobTaskEntity): Promise<JobTaskEntity> {
+    const siblings = firstRow<{ unfinished: number }>(
+      await manager.query(
+        `SELECT count(*)::int AS unfinished FROM job_task
+          WHERE job_id = $1 AND secret_id = $2 AND job_task_id <> $3 AND status <> 'SUCCESS'`,
+        [task.job_id, task.secret_id, task.job_task_id],
+      ),
+    )!;
+    if (siblings.unfinished > 0) return task;
+    const counts = firstRow<{ disconnected: number; deleted: number }>(
+      await manager.query(
+        `WITH gone AS (
+           UPDATE cloud_service cs SET
+               disconnected_count = cs.disconnected_count + 1,
+               state = CASE WHEN cs.disconnected_count + 1 >= $5 THEN 'DELETED' ELSE 'DISCONNECTED' END,
+               deleted_at = CASE WHEN cs.disconnected_count + 1 >= $5 THEN now() END,
+               updated_at = now()
+            WHERE cs.domain_id = $1 AND cs.collector_id = $2 AND cs.secret_id = $3 AND cs.state <> 'DELETED'
+              AND NOT EXISTS (SELECT 1 FROM collect_seen s
+                               WHERE s.job_id = $4 AND s.secret_id = $3 AND s.cloud_service_id = cs.cloud_service_id)
+            RETURNING cs.state)
+         SELECT count(*) FILTER (WHERE state = 'DISCONNECTED')::int AS disconnected,
+                count(*) FILTER (WHERE state = 'DELETED')::int AS deleted
+           FROM gone`,
+        [task.domain_id, task.collector_id, task.secret_id, task.job_id, this.config.ingest.disconnectedDeleteAfter],
+      ),
+    )!;
+    await manager.query(`DELETE FROM collect_seen WHERE job_id = $1 AND secret_id = $2`, [task.job_id, task.secret_id]);
+    if (counts.disconnected === 0 && counts.deleted === 0) return task;
+    return firstRow<JobTaskEntity>(
+      await manager.query(
+        `UPDATE job_task SET disconnected_count = disconnected_count + $2, deleted_count = deleted_count + $3
+          WHERE job_task_id = $1 RETURNING *`,
+        [task.job_task_id, counts.disconnected, counts.deleted],
+      ),
+    )!;
+  }
+}

@@ -1,0 +1,54 @@
+import type { JobTaskError } from '../job-task/job-task.entity';
+import { IngestItem, ResourceItem } from './ingest-item';
+
+export interface Batch {
+  resources: ResourceItem[];
+  failures: JobTaskError[];
+}
+
+/**
+ * Collects stream items into batches by count and by age. An identity seen twice in one batch
+ * closes the batch first, so that one statement never has to write the same row twice.
+ */
+export class Batcher {
+  private resources: ResourceItem[] = [];
+  private failures: JobTaskError[] = [];
+  private identities = new Set<string>();
+  private startedAt = 0;
+
+  constructor(
+    private readonly maxSize: number,
+    private readonly maxWaitMs: number,
+  ) {}
+
+  get size(): number {
+    return this.resources.length + this.failures.length;
+  }
+
+  /** Whether `item` must wait for the current batch to be taken first. */
+  conflicts(item: IngestItem): boolean {
+    return item.kind !== 'failure' && this.identities.has(`${item.kind}:${item.identity}`);
+  }
+
+  add(item: IngestItem, now = Date.now()): void {
+    if (this.size === 0) this.startedAt = now;
+    if (item.kind === 'failure') {
+      this.failures.push(item.error);
+    } else {
+      this.resources.push(item);
+      this.identities.add(`${item.kind}:${item.identity}`);
+    }
+  }
+
+  isFull(now = Date.now()): boolean {
+    return this.size >= this.maxSize || (this.size > 0 && now - this.startedAt >= this.maxWaitMs);
+  }
+
+  take(): Batch {
+    const batch = { resources: this.resources, failures: this.failures };
+    this.resources = [];
+    this.failures = [];
+    this.identities = new Set();
+    return batch;
+  }
+}

@@ -1,0 +1,28 @@
+import type { JobTaskError } from '../job-task/job-task.entity';
+
+export type ResourceKind = 'cloud_service' | 'cloud_service_type' | 'region';
+
+/** A resource ready for its table: validated, with its match keys and content hash. */
+export interface ResourceItem {
+  kind: ResourceKind;
+  identity: string;
+  secondary: string[];
+  contentHash: string;
+  /** Column values, named as the table's columns. */
+  row: Record<string, unknown>;
+  /** The resource as the plugin sent it, for the storage plugin. */
+  source: Record<string, unknown>;
+}
+
+export interface FailedItem {
+  kind: 'failure';
+  error: JobTaskError;
+}
+
+export type IngestItem = ResourceItem | FailedItem;
+
+export const RESOURCE_TYPE_OF_KIND: Record<ResourceKind, string> = {
+  cloud_service: 'inventory.CloudService',
+  cloud_service_type: 'inventory.CloudServiceType',
+  region: 'inventory.Region',
+};

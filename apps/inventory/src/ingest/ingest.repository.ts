@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { pgError, sqlRows } from '../common/sql-rows';
+import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
+import type { JobTaskError } from '../job-task/job-task.entity';
+import { ResourceItem, ResourceKind } from './ingest-item';
+import { RESOURCE_TABLES, ResourceTableSpec, buildUpsertStatement } from './resource-tables';
+
+/** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
+export interface IngestContext {
+  job_task_id: string;
+  job_id: string;
+  collector_id: string;
+  secret_id: string;
+  domain_id: string;
+  workspace_id: string;
+  service_account_id: string;
+  project_id: string;
+  lease_owner: string;
+}
+
+export interface BatchCounts {
+  created: number;
+  updated: number;
+  failed: number;
+}
+
+/** The task is no longer this worker's: canceled, finished, or its lease was taken over. */
+export class TaskLostError extends Error {
+  constructor(jobTaskId: string) {
+    super(`Job task ${jobTaskId} is no longer held by this worker`);
+  }
+}
+
+const STATEMENTS: Record<ResourceKind, string> = {
+  cloud_service: buildUpsertStatement(RESOURCE_TABLES.cloud_service),
+  cloud_service_type: buildUpsertStatement(RESOURCE_TABLES.cloud_service_type),
+  region: buildUpsertStatement(RESOURCE_TABLES.region),
+};
+
+const ADD_TO_TASK = `
+UPDATE job_task SET
+  created_count = created_count + $2,
+  updated_count = updated_count + $3,
+  failure_count = failure_count + $4,
+  errors = CASE WHEN jsonb_array_length($5::jsonb) = 0 OR jsonb_array_length(errors) >= $6 THEN errors
+           ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY n), '[]'::jsonb)
+                 FROM jsonb_array_elements(errors || $5::jsonb) WITH ORDINALITY AS x(e, n) WHERE n <= $6) END,
+  updated_at = now()
+WHERE job_task_id = $1 AND status = 'IN_PROGRESS'
+  AND EXISTS (SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $7)
+RETURNING job_task_id`;
+
+function newIds(prefix: string, count: number): string[] {
+  const bytes = randomBytes(6 * count);
+  return Array.from({ length: count }, (_, i) => `${prefix}-${bytes.subarray(i * 6, i * 6 + 6).toString('hex')}`);
+}
+
+const ID_COLUMNS = Object.values(RESOURCE_TABLES).map((spec) => `(${spec.idColumn})=`);
+
+function isPrimaryKeyCollision(error: unknown): boolean {
+  const e = pgError(error);
+  return e.code === '23505' && typeof e.detail === 'string' && ID_COLUMNS.some((column) => e.detail!.includes(column));
+}
+
+/**
+ * Writes one batch of a collect: one set-based statement per resource table, and the task's
+ * counters and errors, in one transaction. The counter update is guarded by the task's state and
+ * lease; when it finds nothing, the whole batch is rolled back and TaskLostError thrown, so a
+ * worker that lost its task cannot write behind the new owner's back.
+ */
+@Injectable()
+export class IngestRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+  ) {}
+
+  async writeBatch(context: IngestContext, items: ResourceItem[], failures: JobTaskError[]): Promise<BatchCounts> {
+    const byKind = new Map<ResourceKind, ResourceItem[]>();
+    for (const item of items) {
+      const list = byKind.get(item.kind);
+      if (list) list.push(item);
+      else byKind.set(item.kind, [item]);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) => this.write(manager, context, byKind, failures));
+      } catch (error) {
+        // ids carry 48 random bits: a collision is rare but possible, and new ids fix it
+        if (attempt < 3 && isPrimaryKeyCollision(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async write(
+    manager: EntityManager,
+    context: IngestContext,
+    byKind: Map<ResourceKind, ResourceItem[]>,
+    failures: JobTaskError[],
+  ): Promise<BatchCounts> {
+    const counts: BatchCounts = { created: 0, updated: 0, failed: failures.length };
+    const errors = [...failures];
+    for (const [kind, batch] of byKind) {
+      const result = await this.upsert(manager, RESOURCE_TABLES[kind], context, batch);
+      // as in Cloudforet, only cloud services count as created/updated
+      if (kind === 'cloud_service') {
+        counts.created += result.created;
+        counts.updated += result.updated;
+      }
+      for (const ord of result.too_many) {
+        counts.failed += 1;
+        errors.push({
+          error_code: 'ERROR_TOO_MANY_MATCH',
+          message: 'More than one existing resource matches this resource by its match rules.',
+          additional: { resource_type: kind, ...pickDescription(batch[ord].row) },
+        });
+      }
+    }
+    const limit = this.config.ingest.errorLimit;
+    const held = await manager.query(ADD_TO_TASK, [
+      context.job_task_id,
+      counts.created,
+      counts.updated,
+      counts.failed,
+      JSON.stringify(errors.slice(0, limit)),
+      limit,
+      context.lease_owner,
+    ]);
+    if (!sqlRows(held).length) throw new TaskLostError(context.job_task_id);
+    return counts;
+  }
+
+  private async upsert(
+    manager: EntityManager,
+    spec: ResourceTableSpec,
+    context: IngestContext,
+    batch: ResourceItem[],
+  ): Promise<{ created: number; updated: number; too_many: number[] }> {
+    const params = (ids: string[]) => {
+      const rows = batch.map((item, ord) => ({
+        ...item.row,
+        ord,
+        new_id: ids[ord],
+        identity_key: item.identity,
+        secondary_keys: item.secondary,
+        content_hash: item.contentHash,
+      }));
+      const scope = [JSON.stringify(rows), context.domain_id, context.workspace_id];
+      return spec.tracksCollection
+        ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]
+        : [...scope, context.collector_id];
+    };
+    const result = sqlRows(await manager.query(STATEMENTS[spec.kind], params(newIds(spec.idPrefix, batch.length))));
+    const row = result[0] as { created: number; updated: number; too_many: number[] };
+    return { created: row.created, updated: row.updated, too_many: row.too_many ?? [] };
+  }
+}
+
+function pickDescription(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['provider', 'cloud_service_group', 'cloud_service_type', 'name', 'region_code']) {
+    if (typeof row[key] === 'string' && row[key]) out[key] = row[key];
+  }
+  const reference = row['reference'] as { resource_id?: string } | undefined;
+  if (reference?.resource_id) out['resource_id'] = reference.resource_id;
+  return out;
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+
+/** A plugin's match rules in priority order: {"1": ["reference.resource_id", "provider", ...], "2": [...]}. */
+export type MatchRules = string[][];
+
+export class MatchRuleError extends Error {}
+
+/**
+ * Parses ResourceInfo.match_rules. Rule names are priorities ("1" before "2"; numeric order when
+ * they are numbers, as Cloudforet sorts them); each rule is a non-empty list of dotted keys.
+ */
+export function parseMatchRules(raw: unknown): MatchRules {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) {
+    throw new MatchRuleError('Match rule is not defined.');
+  }
+  const entries = Object.entries(raw as Record<string, unknown>).sort(([a], [b]) => {
+    const [na, nb] = [Number(a), Number(b)];
+    if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return entries.map(([name, keys]) => {
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string' && k.length > 0)) {
+      throw new MatchRuleError(`Match rule "${name}" must be a non-empty list of keys.`);
+    }
+    return keys as string[];
+  });
+}
+
+/** The value at a dotted path of a resource ("reference.resource_id"). */
+export function valueAt(resource: Record<string, unknown>, path: string): unknown {
+  let node: unknown = resource;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+export interface MatchKeys {
+  /** The first rule whose every key has a value. */
+  identity: string;
+  /** The later usable rules, in priority order. */
+  secondary: string[];
+}
+
+/**
+ * One key per usable rule: a hash of the rule's key names and the resource's values for them.
+ * Unlike Cloudforet, which drops keys with empty values and so widens the match, a rule with a
+ * missing value is skipped as a whole. No usable rule at all is an error.
+ */
+export function matchKeysOf(resource: Record<string, unknown>, rules: MatchRules): MatchKeys {
+  const keys: string[] = [];
+  for (const rule of rules) {
+    const values = rule.map((path) => valueAt(resource, path));
+    if (!values.every(isPresent)) continue;
+    keys.push(createHash('md5').update(JSON.stringify([rule, values])).digest('hex'));
+  }
+  if (keys.length === 0) {
+    const wanted = rules.map((rule) => rule.join(', ')).join(' | ');
+    throw new MatchRuleError(`No match rule can be applied: every rule has a key without a value (${wanted}).`);
+  }
+  return { identity: keys[0], secondary: keys.slice(1) };
+}

@@ -1,0 +1,223 @@
+import { ResourceKind } from './ingest-item';
+
+export interface PayloadColumn {
+  name: string;
+  type: 'text' | 'float8' | 'boolean' | 'jsonb';
+  /** Shallow-merge into the stored object on update (Cloudforet's rule for data, metadata, tags). */
+  merge?: boolean;
+}
+
+export interface ResourceTableSpec {
+  kind: ResourceKind;
+  table: string;
+  idColumn: string;
+  idPrefix: string;
+  payload: PayloadColumn[];
+  /** Cloud services are soft-deleted; a DELETED row is never matched again. */
+  softDelete: boolean;
+  /** Cloud services record which collector and secret collected them, and feed disconnect detection. */
+  tracksCollection: boolean;
+}
+
+export const RESOURCE_TABLES: Record<ResourceKind, ResourceTableSpec> = {
+  cloud_service: {
+    kind: 'cloud_service',
+    table: 'cloud_service',
+    idColumn: 'cloud_service_id',
+    idPrefix: 'cloud-svc',
+    softDelete: true,
+    tracksCollection: true,
+    payload: [
+      { name: 'name', type: 'text' },
+      { name: 'account', type: 'text' },
+      { name: 'instance_type', type: 'text' },
+      { name: 'instance_size', type: 'float8' },
+      { name: 'ip_addresses', type: 'jsonb' },
+      { name: 'cloud_service_type', type: 'text' },
+      { name: 'cloud_service_group', type: 'text' },
+      { name: 'provider', type: 'text' },
+      { name: 'region_code', type: 'text' },
+      { name: 'data', type: 'jsonb', merge: true },
+      { name: 'metadata', type: 'jsonb', merge: true },
+      { name: 'reference', type: 'jsonb' },
+      { name: 'tags', type: 'jsonb', merge: true },
+    ],
+  },
+  cloud_service_type: {
+    kind: 'cloud_service_type',
+    table: 'cloud_service_type',
+    idColumn: 'cloud_service_type_id',
+    idPrefix: 'cloud-svc-type',
+    softDelete: false,
+    tracksCollection: false,
+    payload: [
+      { name: 'name', type: 'text' },
+      { name: 'provider', type: 'text' },
+      { name: 'group', type: 'text' },
+      { name: 'service_code', type: 'text' },
+      { name: 'is_primary', type: 'boolean' },
+      { name: 'is_major', type: 'boolean' },
+      { name: 'resource_type', type: 'text' },
+      { name: 'metadata', type: 'jsonb' },
+      { name: 'labels', type: 'jsonb' },
+      { name: 'tags', type: 'jsonb', merge: true },
+    ],
+  },
+  region: {
+    kind: 'region',
+    table: 'region',
+    idColumn: 'region_id',
+    idPrefix: 'region',
+    softDelete: false,
+    tracksCollection: false,
+    payload: [
+      { name: 'name', type: 'text' },
+      { name: 'region_code', type: 'text' },
+      { name: 'provider', type: 'text' },
+      { name: 'tags', type: 'jsonb', merge: true },
+    ],
+  },
+};
+
+const q = (identifier: string) => `"${identifier}"`;
+
+/**
+ * The one statement that writes a batch of resources of one table, built once from the spec
+ * (no request text ever reaches it). Parameters:
+ *   $1 the batch as a JSON array of {ord, new_id, identity_key, secondary_keys, content_hash, <payload>}
+ *   $2 domain_id, $3 workspace_id,
+ *   cloud_service: $4 collector_id, $5 secret_id, $6 service_account_id, $7 project_id, $8 job_id
+ *   other tables:  $4 updated_by (the collector id)
+ *
+ * Matching: a resource's identity (its first usable match rule) is looked up through the unique
+ * index and written with INSERT … ON CONFLICT, which is also safe against a concurrent writer;
+ * only when the identity matches nothing are its lower-priority rules tried (GIN index), and a
+ * match there updates that row. More than one row matching a lower rule is a failure
+ * (Cloudforet's ERROR_TOO_MANY_MATCH). Rows whose content hash did not change are not rewritten.
+ * Returns one row: created, updated, too_many (the ords that matched several rows).
+ */
+export function buildUpsertStatement(spec: ResourceTableSpec): string {
+  const t = spec.table;
+  const id = q(spec.idColumn);
+  const live = spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
+  const conflictWhere = spec.softDelete ? ` WHERE state <> 'DELETED'` : '';
+  const recordset = [
+    'ord int',
+    'new_id text',
+    'identity_key text',
+    'secondary_keys text[]',
+    'content_hash text',
+    ...spec.payload.map((c) => `${q(c.name)} ${c.type}`),
+  ].join(', ');
+
+  const fixedColumns = spec.tracksCollection
+    ? ['collector_id', 'secret_id', 'service_account_id', 'project_id', 'last_collected_at']
+    : ['updated_by'];
+  const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', 'now()'] : ['$4'];
+
+  const setFrom = (source: string) =>
+    [
+      ...spec.payload.map((c) =>
+        c.merge ? `${q(c.name)} = t.${q(c.name)} || ${source}.${q(c.name)}` : `${q(c.name)} = ${source}.${q(c.name)}`,
+      ),
+      `secondary_keys = ${source}.secondary_keys`,
+      `content_hash = ${source}.content_hash`,
+      ...(spec.tracksCollection
+        ? [
+            `collector_id = $4`,
+            `secret_id = $5`,
+            `service_account_id = $6`,
+            `project_id = $7`,
+            `last_collected_at = now()`,
+            `state = 'ACTIVE'`,
+            `disconnected_count = 0`,
+            `deleted_at = NULL`,
+          ]
+        : [`updated_by = $4`]),
+      `updated_at = now()`,
+    ].join(', ');
+
+  const changed = (source: string) =>
+    spec.tracksCollection
+      ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.state <> 'ACTIVE' OR t.disconnected_count > 0 OR t.secret_id <> $5)`
+      : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
+
+  const insertColumns = [
+    id,
+    'identity_key',
+    'secondary_keys',
+    'content_hash',
+    'domain_id',
+    'workspace_id',
+    ...spec.payload.map((c) => q(c.name)),
+    ...fixedColumns,
+  ].join(', ');
+  const insertValues = [
+    'i.new_id',
+    'i.identity_key',
+    'i.secondary_keys',
+    'i.content_hash',
+    '$2',
+    '$3',
+    ...spec.payload.map((c) => `i.${q(c.name)}`),
+    ...fixedValues,
+  ].join(', ');
+
+  const seen = spec.tracksCollection
+    ? `,
+seen AS (
+  INSERT INTO collect_seen (job_id, secret_id, cloud_service_id)
+  SELECT $8, $5, s.id FROM (
+    SELECT id FROM by_identity
+    UNION SELECT id FROM upserted
+    UNION SELECT id FROM by_secondary WHERE matches = 1
+  ) s
+  ON CONFLICT DO NOTHING
+)`
+    : '';
+
+  return `WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(${recordset})
+),
+by_identity AS (
+  SELECT i.ord, t.${id} AS id
+  FROM input i JOIN ${q(t)} t
+    ON t.domain_id = $2 AND t.workspace_id = $3 AND t.identity_key = i.identity_key${live}
+),
+secondary_candidates AS (
+  SELECT i.ord, k.rank, t.${id} AS id
+  FROM input i
+  CROSS JOIN LATERAL unnest(i.secondary_keys) WITH ORDINALITY AS k(key, rank)
+  JOIN ${q(t)} t
+    ON t.domain_id = $2 AND t.workspace_id = $3${live}
+   AND (t.identity_key = k.key OR t.secondary_keys @> ARRAY[k.key])
+  WHERE cardinality(i.secondary_keys) > 0
+    AND NOT EXISTS (SELECT 1 FROM by_identity b WHERE b.ord = i.ord)
+),
+by_secondary AS (
+  SELECT ord, min(id) AS id, count(DISTINCT id) AS matches
+  FROM (SELECT c.*, min(c.rank) OVER (PARTITION BY c.ord) AS best FROM secondary_candidates c) ranked
+  WHERE rank = best
+  GROUP BY ord
+),
+upserted AS (
+  INSERT INTO ${q(t)} AS t (${insertColumns})
+  SELECT ${insertValues}
+  FROM input i
+  WHERE NOT EXISTS (SELECT 1 FROM by_secondary s WHERE s.ord = i.ord)
+  ORDER BY i.identity_key
+  ON CONFLICT (domain_id, workspace_id, identity_key)${conflictWhere} DO UPDATE SET ${setFrom('EXCLUDED')}
+  WHERE ${changed('EXCLUDED')}
+  RETURNING t.${id} AS id, (t.xmax = 0) AS created
+),
+secondary_updated AS (
+  UPDATE ${q(t)} t SET identity_key = i.identity_key, ${setFrom('i')}
+  FROM by_secondary s JOIN input i ON i.ord = s.ord
+  WHERE s.matches = 1 AND t.${id} = s.id AND ${changed('i')}
+  RETURNING t.${id} AS id
+)${seen}
+SELECT
+  (SELECT count(*) FROM upserted WHERE created)::int AS created,
+  ((SELECT count(*) FROM upserted WHERE NOT created) + (SELECT count(*) FROM secondary_updated))::int AS updated,
+  COALESCE((SELECT array_agg(ord) FROM by_secondary WHERE matches > 1), '{}') AS too_many`;
+}
