@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
+import { openDatabase } from './database/database-runtime';
+import { InventoryConfig, loadInventoryConfig } from './inventory.config';
+import { InventoryModule } from './inventory.module';
+
+export interface InventoryApp {
+  app: INestApplication;
+  config: InventoryConfig;
+  httpUrl: string;
+  grpcAddress: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the inventory: the database (embedded unless DATABASE_URL), migrations, then one Nest
+ * app serving gRPC and HTTP and running the collect workers. main.ts and the tests call this.
+ */
+export async function bootstrap(config: InventoryConfig = loadInventoryConfig()): Promise<InventoryApp> {
+  const database = await openDatabase(config);
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database), {
+      bufferLogs: true,
+      bodyParser: false,
+    });
+    const logger = app.get(Logger);
+    app.useLogger(logger);
+    app.useBodyParser('json', { limit: '16mb' });
+    app.useGlobalFilters(new AllExceptionsFilter());
+    app.enableShutdownHooks();
+    app.connectMicroservice(grpcServerOptions(config.grpcListen, ['inventoryV1', 'secretV1']), { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    await app.listen(config.httpPort, config.httpHost);
+    const address = app.getHttpServer().address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    const httpUrl = `http://${config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost}:${httpPort}`;
+    logger.log(`inventory listening: gRPC ${config.grpcListen}, HTTP ${httpUrl}`, 'Bootstrap');
+    const started = app;
+    return {
+      app: started,
+      config,
+      httpUrl,
+      grpcAddress: config.grpcListen,
+      close: async () => {
+        started.get(HealthState).setServing(false);
+        await started.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import { Controller } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import { inventoryV1 } from '@cloud-inventory/proto';
+import { notImplemented } from '../common/not-implemented';
+import { ScopeResolver } from '../common/scope-resolver';
+import { CloudServiceService } from './cloud-service.service';
+
+@Controller()
+@inventoryV1.CloudServiceControllerMethods()
+export class CloudServiceGrpcController implements inventoryV1.CloudServiceController {
+  constructor(
+    private readonly cloudServices: CloudServiceService,
+    private readonly scopes: ScopeResolver,
+  ) {}
+
+  create(): never {
+    return notImplemented('CloudService.create');
+  }
+
+  update(): never {
+    return notImplemented('CloudService.update');
+  }
+
+  async delete(request: inventoryV1.CloudServiceRequest, metadata?: Metadata) {
+    await this.cloudServices.delete(request.cloud_service_id, this.scopes.fromMetadata(metadata));
+  }
+
+  get(request: inventoryV1.CloudServiceRequest, metadata?: Metadata) {
+    return this.cloudServices.get(request.cloud_service_id, this.scopes.fromMetadata(metadata));
+  }
+
+  list(request: inventoryV1.CloudServiceQuery, metadata?: Metadata) {
+    return this.cloudServices.list(request, this.scopes.fromMetadata(metadata));
+  }
+
+  export(): never {
+    return notImplemented('CloudService.export');
+  }
+
+  analyze(): never {
+    return notImplemented('CloudService.analyze');
+  }
+
+  stat(): never {
+    return notImplemented('CloudService.stat');
+  }
+}

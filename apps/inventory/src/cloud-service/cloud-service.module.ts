@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CloudServiceGrpcController } from './cloud-service.grpc-controller';
+import { CloudServiceHttpController } from './cloud-service.http-controller';
+import { CloudServiceRepository } from './cloud-service.repository';
+import { CloudServiceService } from './cloud-service.service';
+
+@Module({
+  controllers: [CloudServiceGrpcController, CloudServiceHttpController],
+  providers: [CloudServiceRepository, CloudServiceService],
+})
+export class CloudServiceModule {}

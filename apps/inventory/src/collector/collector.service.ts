@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { inventoryV1 } from '@cloud-inventory/proto';
+import { generateId, ID_PREFIX } from '../common/ids';
+import { RequestScope } from '../common/request-scope';
+import { orderOf, pageOf } from '../common/simple-page';
+import { secretStrings } from '../common/redact';
+import { JobRepository } from '../job/job.repository';
+import { PluginClients } from '../plugin/plugin-clients';
+import { PluginRegistryService } from '../plugin/plugin-registry.service';
+import { SecretRepository } from '../secret/secret.repository';
+import { SecretService } from '../secret/secret.service';
+import { CollectorEntity, StoredSchedule, StoredSecretFilter } from './collector.entity';
+import { toCollectorInfo } from './collector.mapper';
+import { collectorOptionsOf, storageOptionOf } from './collector-options';
+import { CollectorRepository } from './collector.repository';
+import { secretSelectionFor } from './secret-selection';
+
+const SORTABLE = ['name', 'provider', 'created_at', 'last_collected_at', 'collector_id'] as const;
+
+function checkName(name: string | undefined, required: boolean): string | undefined {
+  if (!name) {
+    if (required) throw AppError.required('name');
+    return undefined;
+  }
+  if (name.length > 255) throw AppError.invalid('name must be at most 255 characters.');
+  return name;
+}
+
+function scheduleOf(schedule: inventoryV1.Scheduled | undefined | null, current?: StoredSchedule): StoredSchedule {
+  if (!schedule) return current ?? { state: 'DISABLED', hours: [] };
+  const hours = schedule.hours ?? [];
+  if (hours.some((hour) => !Number.isInteger(hour) || hour < 0 || hour > 23)) {
+    throw AppError.invalid('schedule.hours must be hours of the day (0-23, UTC).');
+  }
+  if (new Set(hours).size > 2) throw AppError.invalid('schedule.hours: at most 2 hours can be set.');
+  const state = (schedule.state as string) === 'NONE' ? (current?.state ?? 'DISABLED') : (schedule.state as string);
+  return { state, hours: [...new Set(hours)].sort((a, b) => a - b) };
+}
+
+function secretFilterOf(filter: inventoryV1.SecretFilter | undefined | null, current?: StoredSecretFilter): StoredSecretFilter {
+  if (!filter) {
+    return (
+      current ?? {
+        state: 'DISABLED',
+        secrets: [],
+        service_accounts: [],
+        schemas: [],
+        exclude_secrets: [],
+        exclude_service_accounts: [],
+        exclude_schemas: [],
+      }
+    );
+  }
+  return {
+    state: (filter.state as string) === 'NONE' ? 'ENABLED' : (filter.state as string),
+    secrets: filter.secrets ?? [],
+    service_accounts: filter.service_accounts ?? [],
+    schemas: filter.schemas ?? [],
+    exclude_secrets: filter.exclude_secrets ?? [],
+    exclude_service_accounts: filter.exclude_service_accounts ?? [],
+    exclude_schemas: filter.exclude_schemas ?? [],
+  };
+}
+
+@Injectable()
+export class CollectorService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: CollectorRepository,
+    private readonly jobs: JobRepository,
+    private readonly plugins: PluginRegistryService,
+    private readonly clients: PluginClients,
+    private readonly secretRepository: SecretRepository,
+    private readonly secrets: SecretService,
+  ) {}
+
+  /**
+   * Calls the plugin's init with the collector's options and keeps the metadata it returns; a
+   * storage plugin named in the options must be registered and answer its own init. Nothing is
+   * written unless both succeed.
+   */
+  private async initPlugins(pluginId: string, options: Record<string, unknown>, correlationId: string) {
+    const plugin = await this.plugins.resolve(pluginId, 'COLLECTOR', 'plugin_info.plugin_id');
+    const storage = storageOptionOf(options);
+    if (storage) {
+      const storagePlugin = await this.plugins.resolve(storage.plugin_id, 'STORAGE', 'plugin_info.options.storage_plugin.plugin_id');
+      await this.clients.storage(storagePlugin).init(storage.options, correlationId);
+    }
+    const metadata = await this.clients.collector(plugin).init(collectorOptionsOf(options), correlationId);
+    return { plugin, metadata };
+  }
+
+  async create(request: inventoryV1.CreateCollectorRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
+    const name = checkName(request.name, true)!;
+    if (!request.plugin_info) throw AppError.required('plugin_info');
+    const options = (request.plugin_info.options ?? {}) as Record<string, unknown>;
+    const group = (request.resource_group as string) === 'RESOURCE_GROUP_NONE' ? (request.workspace_id ? 'WORKSPACE' : 'DOMAIN') : (request.resource_group as string);
+    if (group === 'WORKSPACE' && !request.workspace_id) throw AppError.required('workspace_id');
+    const schedule = scheduleOf(request.schedule);
+    const secretFilter = secretFilterOf(request.secret_filter);
+    const collectorId = generateId(ID_PREFIX.collector);
+    const { metadata } = await this.initPlugins(request.plugin_info.plugin_id, options, collectorId);
+
+    const entity = new CollectorEntity();
+    entity.collector_id = collectorId;
+    entity.name = name;
+    entity.provider = request.provider || (typeof metadata['provider'] === 'string' ? metadata['provider'] : '');
+    entity.capability = (metadata['capability'] as Record<string, unknown>) ?? {};
+    entity.plugin_id = request.plugin_info.plugin_id;
+    entity.plugin_info = {
+      plugin_id: request.plugin_info.plugin_id,
+      version: request.plugin_info.version ?? '',
+      options,
+      metadata,
+      upgrade_mode: (request.plugin_info.upgrade_mode as string) === 'NONE' ? 'AUTO' : (request.plugin_info.upgrade_mode as string),
+    };
+    entity.secret_filter = secretFilter;
+    entity.schedule = schedule;
+    entity.tags = (request.tags ?? {}) as Record<string, unknown>;
+    entity.resource_group = group;
+    entity.domain_id = scope.domain_id;
+    entity.workspace_id = group === 'DOMAIN' ? '*' : request.workspace_id;
+    entity.last_collected_at = null;
+    return toCollectorInfo(await this.repository.save(entity));
+  }
+
+  async update(request: inventoryV1.UpdateCollectorRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
+    const entity = await this.load(request.collector_id, scope);
+    const name = checkName(request.name, false);
+    if (name) entity.name = name;
+    if (request.schedule) entity.schedule = scheduleOf(request.schedule, entity.schedule);
+    if (request.secret_filter) entity.secret_filter = secretFilterOf(request.secret_filter, entity.secret_filter);
+    if (request.tags) entity.tags = request.tags as Record<string, unknown>;
+    return toCollectorInfo(await this.repository.save(entity));
+  }
+
+  async updatePlugin(request: inventoryV1.UpdatePluginRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
+    const entity = await this.load(request.collector_id, scope);
+    const options = request.options ? (request.options as Record<string, unknown>) : entity.plugin_info.options;
+    const { metadata } = await this.initPlugins(entity.plugin_id, options, entity.collector_id);
+    entity.plugin_info = {
+      ...entity.plugin_info,
+      version: request.version || entity.plugin_info.version,
+      options,
+      metadata,
+      upgrade_mode: (request.upgrade_mode as string) === 'NONE' ? entity.plugin_info.upgrade_mode : (request.upgrade_mode as string),
+    };
+    return toCollectorInfo(await this.repository.save(entity));
+  }
+
+  /** Deletes the collector with its jobs and their tasks; resources it collected stay. */
+  async delete(collectorId: string, scope: RequestScope): Promise<void> {
+    if (!collectorId) throw AppError.required('collector_id');
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.repository.delete(manager, scope.domain_id, collectorId))) {
+        throw AppError.notFound('Collector', 'collector_id', collectorId);
+      }
+      await this.jobs.deleteByCollector(manager, scope.domain_id, collectorId);
+    });
+  }
+
+  async get(collectorId: string, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
+    return toCollectorInfo(await this.load(collectorId, scope));
+  }
+
+  async list(request: inventoryV1.CollectorQuery, scope: RequestScope): Promise<inventoryV1.CollectorsInfo> {
+    const where: Record<string, unknown> = { domain_id: scope.domain_id };
+    if (request.collector_id) where['collector_id'] = request.collector_id;
+    if (request.name) where['name'] = request.name;
+    if (request.workspace_id) where['workspace_id'] = request.workspace_id;
+    if (request.plugin_id) where['plugin_id'] = request.plugin_id;
+    const { skip, take } = pageOf(request.query);
+    const [rows, total] = await this.repository.list(where, orderOf(request.query, SORTABLE, { name: 'ASC' }), skip, take);
+    return { results: rows.map(toCollectorInfo), total_count: total };
+  }
+
+  /** Asks the plugin to verify the secret(s) the collector would use. */
+  async verifyPlugin(request: inventoryV1.VerifyPluginRequest, scope: RequestScope): Promise<void> {
+    const collector = await this.load(request.collector_id, scope);
+    const selected = await this.secretRepository.selectForCollect(secretSelectionFor(collector, request.secret_id));
+    if (request.secret_id && selected.length === 0) {
+      throw AppError.notFound('Secret', 'secret_id', `${request.secret_id} (usable by collector ${collector.collector_id})`);
+    }
+    if (selected.length === 0) {
+      throw new AppError(ErrorCode.FAILED_PRECONDITION, `Collector ${collector.collector_id} has no secret to verify.`);
+    }
+    const plugin = await this.plugins.resolve(collector.plugin_id, 'COLLECTOR', 'plugin_info.plugin_id');
+    const client = this.clients.collector(plugin);
+    for (const secret of selected) {
+      const data = this.secrets.decrypt(secret);
+      await client.verify(collectorOptionsOf(collector.plugin_info.options), data, secretStrings(data), collector.collector_id);
+    }
+  }
+
+  async load(collectorId: string, scope: RequestScope): Promise<CollectorEntity> {
+    if (!collectorId) throw AppError.required('collector_id');
+    const entity = await this.repository.findOne(scope.domain_id, collectorId);
+    if (!entity) throw AppError.notFound('Collector', 'collector_id', collectorId);
+    return entity;
+  }
+}

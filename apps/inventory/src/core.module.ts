@@ -1,0 +1,28 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HealthState } from '@cloud-inventory/grpc';
+import { ScopeResolver } from './common/scope-resolver';
+import { DatabaseRuntime } from './database/database-runtime';
+import { DATABASE_URL } from './database/database.tokens';
+import { INVENTORY_CONFIG, InventoryConfig } from './inventory.config';
+import { SecretCipher } from './secret/secret-cipher';
+
+/** What every feature module gets: configuration, the database, the secret cipher, the caller's scope. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: InventoryConfig, database: DatabaseRuntime): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: INVENTORY_CONFIG, useValue: config },
+        { provide: DataSource, useValue: database.dataSource },
+        { provide: DATABASE_URL, useValue: database.url },
+        { provide: SecretCipher, useValue: database.cipher },
+        ScopeResolver,
+        HealthState,
+      ],
+      exports: [INVENTORY_CONFIG, DataSource, DATABASE_URL, SecretCipher, ScopeResolver, HealthState],
+    };
+  }
+}

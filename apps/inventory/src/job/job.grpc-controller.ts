@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import { inventoryV1 } from '@cloud-inventory/proto';
+import { notImplemented } from '../common/not-implemented';
+import { ScopeResolver } from '../common/scope-resolver';
+import { JobService } from './job.service';
+
+@Controller()
+@inventoryV1.JobControllerMethods()
+export class JobGrpcController implements inventoryV1.JobController {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly scopes: ScopeResolver,
+  ) {}
+
+  async delete(request: inventoryV1.JobRequest, metadata?: Metadata) {
+    await this.jobs.delete(request.job_id, this.scopes.fromMetadata(metadata));
+  }
+
+  get(request: inventoryV1.JobRequest, metadata?: Metadata) {
+    return this.jobs.get(request.job_id, this.scopes.fromMetadata(metadata));
+  }
+
+  list(request: inventoryV1.JobsQuery, metadata?: Metadata) {
+    return this.jobs.list(request, this.scopes.fromMetadata(metadata));
+  }
+
+  analyze(): never {
+    return notImplemented('Job.analyze');
+  }
+
+  stat(): never {
+    return notImplemented('Job.stat');
+  }
+}

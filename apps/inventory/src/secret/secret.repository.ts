@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, Not } from 'typeorm';
+import { SecretEntity } from './secret.entity';
+
+export interface SecretSelection {
+  domain_id: string;
+  provider?: string;
+  workspace_id?: string;
+  secret_id?: string;
+  secret_ids?: string[];
+  exclude_secret_ids?: string[];
+  service_account_ids?: string[];
+  exclude_service_account_ids?: string[];
+  schema_ids?: string[];
+  exclude_schema_ids?: string[];
+}
+
+@Injectable()
+export class SecretRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(SecretEntity);
+  }
+
+  insert(entity: SecretEntity): Promise<SecretEntity> {
+    return this.repo.save(entity);
+  }
+
+  save(entity: SecretEntity): Promise<SecretEntity> {
+    return this.repo.save(entity);
+  }
+
+  findOne(domainId: string, secretId: string): Promise<SecretEntity | null> {
+    return this.repo.findOneBy({ domain_id: domainId, secret_id: secretId });
+  }
+
+  async delete(domainId: string, secretId: string): Promise<boolean> {
+    const result = await this.repo.delete({ domain_id: domainId, secret_id: secretId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  list(filter: Partial<Pick<SecretEntity, 'domain_id' | 'secret_id' | 'name' | 'state' | 'schema_id' | 'provider' | 'workspace_id' | 'project_id' | 'service_account_id'>>) {
+    return this.repo.find({ where: filter, order: { created_at: 'ASC' } });
+  }
+
+  /**
+   * The enabled secrets a collect uses: Cloudforet's rule (provider, the collector's workspace,
+   * its secret filter), as one query.
+   */
+  selectForCollect(selection: SecretSelection): Promise<SecretEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('s')
+      .where('s.domain_id = :domain', { domain: selection.domain_id })
+      .andWhere("s.state = 'ENABLED'");
+    if (selection.provider) qb.andWhere('s.provider = :provider', { provider: selection.provider });
+    if (selection.workspace_id) qb.andWhere('s.workspace_id = :workspace', { workspace: selection.workspace_id });
+    if (selection.secret_id) qb.andWhere('s.secret_id = :secretId', { secretId: selection.secret_id });
+    if (selection.secret_ids) qb.andWhere({ secret_id: In(selection.secret_ids) });
+    if (selection.exclude_secret_ids?.length) qb.andWhere({ secret_id: Not(In(selection.exclude_secret_ids)) });
+    if (selection.service_account_ids) qb.andWhere({ service_account_id: In(selection.service_account_ids) });
+    if (selection.exclude_service_account_ids?.length) {
+      qb.andWhere({ service_account_id: Not(In(selection.exclude_service_account_ids)) });
+    }
+    if (selection.schema_ids) qb.andWhere({ schema_id: In(selection.schema_ids) });
+    if (selection.exclude_schema_ids?.length) qb.andWhere({ schema_id: Not(In(selection.exclude_schema_ids)) });
+    return qb.orderBy('s.created_at', 'ASC').getMany();
+  }
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '@cloud-inventory/grpc';
+import { secretV1 } from '@cloud-inventory/proto';
+import { generateId, ID_PREFIX } from '../common/ids';
+import { RequestScope } from '../common/request-scope';
+import { SecretCipher } from './secret-cipher';
+import { SecretEntity } from './secret.entity';
+import { toSecretInfo } from './secret.mapper';
+import { SecretRepository } from './secret.repository';
+
+const MAX_DATA_BYTES = 64 * 1024;
+
+function checkData(data: unknown): Record<string, unknown> {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
+    throw AppError.required('data');
+  }
+  if (Buffer.byteLength(JSON.stringify(data)) > MAX_DATA_BYTES) {
+    throw AppError.invalid(`data must be at most ${MAX_DATA_BYTES} bytes of JSON.`);
+  }
+  return data as Record<string, unknown>;
+}
+
+function checkName(name: string | undefined, required: boolean): string | undefined {
+  if (!name) {
+    if (required) throw AppError.required('name');
+    return undefined;
+  }
+  if (name.length > 255) throw AppError.invalid('name must be at most 255 characters.');
+  return name;
+}
+
+@Injectable()
+export class SecretService {
+  constructor(
+    private readonly repository: SecretRepository,
+    @Inject(SecretCipher) private readonly cipher: SecretCipher,
+  ) {}
+
+  async create(request: secretV1.CreateSecretRequest, scope: RequestScope): Promise<secretV1.SecretInfo> {
+    const name = checkName(request.name, true)!;
+    const data = checkData(request.data);
+    const group = (request.resource_group as string) === 'RESOURCE_GROUP_NONE'
+      ? request.workspace_id ? (request.project_id ? 'PROJECT' : 'WORKSPACE') : 'DOMAIN'
+      : (request.resource_group as string);
+    if ((group === 'WORKSPACE' || group === 'PROJECT') && !request.workspace_id) throw AppError.required('workspace_id');
+    if (group === 'PROJECT' && !request.project_id) throw AppError.required('project_id');
+    const entity = new SecretEntity();
+    entity.secret_id = generateId(ID_PREFIX.secret);
+    entity.name = name;
+    entity.state = 'ENABLED';
+    entity.schema_id = request.schema_id ?? '';
+    entity.provider = request.provider ?? '';
+    entity.tags = (request.tags ?? {}) as Record<string, unknown>;
+    entity.resource_group = group;
+    entity.domain_id = scope.domain_id;
+    entity.workspace_id = group === 'DOMAIN' ? '*' : request.workspace_id;
+    entity.project_id = group === 'PROJECT' ? request.project_id : '';
+    entity.service_account_id = request.service_account_id ?? '';
+    entity.trusted_secret_id = request.trusted_secret_id ?? '';
+    entity.encrypted_data = this.cipher.encrypt(entity.secret_id, data);
+    return toSecretInfo(await this.repository.insert(entity));
+  }
+
+  async update(request: secretV1.UpdateSecretRequest, scope: RequestScope): Promise<secretV1.SecretInfo> {
+    const entity = await this.load(request.secret_id, scope);
+    const name = checkName(request.name, false);
+    if (name) entity.name = name;
+    if (request.tags) entity.tags = request.tags as Record<string, unknown>;
+    if (request.project_id) entity.project_id = request.project_id;
+    return toSecretInfo(await this.repository.save(entity));
+  }
+
+  async updateData(request: secretV1.UpdateSecretDataRequest, scope: RequestScope): Promise<void> {
+    const entity = await this.load(request.secret_id, scope);
+    entity.encrypted_data = this.cipher.encrypt(entity.secret_id, checkData(request.data));
+    if (request.schema_id) entity.schema_id = request.schema_id;
+    await this.repository.save(entity);
+  }
+
+  async setState(secretId: string, state: 'ENABLED' | 'DISABLED', scope: RequestScope): Promise<secretV1.SecretInfo> {
+    const entity = await this.load(secretId, scope);
+    entity.state = state;
+    return toSecretInfo(await this.repository.save(entity));
+  }
+
+  async delete(secretId: string, scope: RequestScope): Promise<void> {
+    if (!secretId) throw AppError.required('secret_id');
+    if (!(await this.repository.delete(scope.domain_id, secretId))) throw AppError.notFound('Secret', 'secret_id', secretId);
+  }
+
+  async get(secretId: string, scope: RequestScope): Promise<secretV1.SecretInfo> {
+    return toSecretInfo(await this.load(secretId, scope));
+  }
+
+  async list(request: secretV1.SecretQuery, scope: RequestScope): Promise<secretV1.SecretsInfo> {
+    const filter: Record<string, string> = { domain_id: scope.domain_id };
+    for (const key of ['secret_id', 'name', 'schema_id', 'provider', 'workspace_id', 'project_id', 'service_account_id'] as const) {
+      if (request[key]) filter[key] = request[key];
+    }
+    if ((request.state as string) !== 'STATE_NONE' && request.state) filter['state'] = request.state as string;
+    const rows = await this.repository.list(filter);
+    return { results: rows.map(toSecretInfo), total_count: rows.length };
+  }
+
+  /** The decrypted data of a secret, for the plugin call that needs it; never returned to a client. */
+  decrypt(entity: SecretEntity): Record<string, unknown> {
+    return this.cipher.decrypt(entity.secret_id, entity.encrypted_data);
+  }
+
+  private async load(secretId: string, scope: RequestScope): Promise<SecretEntity> {
+    if (!secretId) throw AppError.required('secret_id');
+    const entity = await this.repository.findOne(scope.domain_id, secretId);
+    if (!entity) throw AppError.notFound('Secret', 'secret_id', secretId);
+    return entity;
+  }
+}
