@@ -1,0 +1,112 @@
+import { status } from '@grpc/grpc-js';
+import { post } from './support/clients';
+import { Stack, startStack } from './support/stack';
+
+/** Bad input gets a clear error with the right status, over gRPC and HTTP, and writes nothing. */
+describe('bad input (gRPC and HTTP)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function counts() {
+    const collectors = await stack.grpc.call('Collector', 'list', {});
+    const secrets = await stack.grpc.call('Secret', 'list', {});
+    const jobs = await stack.grpc.call('Job', 'list', {});
+    return { collectors: collectors['total_count'], secrets: secrets['total_count'], jobs: jobs['total_count'] };
+  }
+
+  it('answers NOT_FOUND / 404 for an unknown collector, job, task or cloud service', async () => {
+    await expect(stack.grpc.call('Collector', 'get', { collector_id: 'collector-000000000000' })).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+      details: expect.stringContaining('ERROR_NOT_FOUND: Collector not found'),
+    });
+    await expect(stack.grpc.call('Collector', 'collect', { collector_id: 'collector-000000000000' })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    for (const [path, body] of [
+      ['/inventory/v1/collector/get', { collector_id: 'collector-000000000000' }],
+      ['/inventory/v1/collector/collect', { collector_id: 'collector-000000000000' }],
+      ['/inventory/v1/job/get', { job_id: 'job-000000000000' }],
+      ['/inventory/v1/job-task/get', { job_task_id: 'job-task-000000000000' }],
+      ['/inventory/v1/cloud-service/get', { cloud_service_id: 'cloud-svc-000000000000' }],
+      ['/secret/v1/secret/get', { secret_id: 'secret-000000000000' }],
+    ] as const) {
+      const response = await post(stack.httpUrl, path, body);
+      expect({ path, status: response.status, code: response.body.code }).toEqual({ path, status: 404, code: 'ERROR_NOT_FOUND' });
+    }
+    expect((await post(stack.httpUrl, '/inventory/v1/nothing/here', {})).status).toBe(404);
+  });
+
+  it('answers INVALID_ARGUMENT / 400 for missing fields, naming them, and writes nothing', async () => {
+    const before = await counts();
+    await expect(stack.grpc.call('Collector', 'create', { plugin_info: { plugin_id: 'synthetic' } })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('key = name'),
+    });
+    await expect(stack.grpc.call('Secret', 'create', { name: 'no data' })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('key = data'),
+    });
+    const missingPlugin = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'no plugin' });
+    expect(missingPlugin).toMatchObject({ status: 400, body: { code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('plugin_info') } });
+    const unknownPlugin = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'nope' } });
+    expect(unknownPlugin).toMatchObject({ status: 404, body: { message: expect.stringContaining('nope') } });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers 400 for malformed JSON and for wrong types, naming the field, and writes nothing', async () => {
+    const before = await counts();
+    const malformed = await post(stack.httpUrl, '/inventory/v1/collector/create', '{"name": "x",');
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT' } });
+    const cases: [string, unknown, string][] = [
+      ['/inventory/v1/collector/create', { name: 42, plugin_info: { plugin_id: 'synthetic' } }, 'name must be a string'],
+      ['/inventory/v1/collector/create', { name: 'x', plugin_info: 'synthetic' }, 'plugin_info must be a JSON object'],
+      ['/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'synthetic', options: [1] } }, 'plugin_info.options must be a JSON object'],
+      ['/inventory/v1/collector/create', { name: 'x', schedule: { hours: ['nine'] } }, 'schedule.hours[0] must be an integer'],
+      ['/inventory/v1/collector/create', { name: 'x', resource_group: 'GALAXY' }, 'resource_group must be one of'],
+      ['/inventory/v1/collector/create', { name: 'x', surprise: true }, 'surprise is not a field'],
+      ['/inventory/v1/job/list', { query: { page: { limit: -1 } } }, 'query.page.limit is out of the uint32 range'],
+      ['/inventory/v1/job/list', { status: 'EXPLODED' }, 'status must be one of'],
+      ['/secret/v1/secret/create', { name: 'x', data: 'password' }, 'data must be a JSON object'],
+      ['/inventory/v1/job/list', [1, 2], 'body must be a JSON object'],
+    ];
+    for (const [path, body, message] of cases) {
+      const response = await post(stack.httpUrl, path, body);
+      expect({ path, status: response.status, message: response.body.message }).toEqual({
+        path,
+        status: 400,
+        message: expect.stringContaining(message),
+      });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects a plugin registration that is not host:port, and a collect of a secret the collector cannot use', async () => {
+    await expect(stack.grpc.call('Plugin', 'register', { plugin_id: 'p', endpoint: 'not an endpoint', service_type: 'COLLECTOR' })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
+    const collector = await stack.grpc.call('Collector', 'create', {
+      name: 'only synthetic',
+      provider: 'synthetic',
+      plugin_info: { plugin_id: 'synthetic', options: { count: 1 } },
+    });
+    const secret = await stack.grpc.call('Secret', 'create', { name: 'aws', provider: 'aws', data: { account_id: '1' } });
+    const before = await counts();
+    await expect(
+      stack.grpc.call('Collector', 'collect', { collector_id: collector['collector_id'], secret_id: secret['secret_id'] }),
+    ).rejects.toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining(secret['secret_id']) });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers UNAVAILABLE / 503 when creating a collector whose plugin does not answer, and writes nothing', async () => {
+    const before = await counts();
+    await stack.grpc.call('Plugin', 'register', { plugin_id: 'gone', endpoint: '127.0.0.1:1', service_type: 'COLLECTOR' });
+    const response = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'gone' } });
+    expect(response).toMatchObject({ status: 503, body: { code: 'ERROR_GRPC_CONNECTION', message: expect.stringContaining('unreachable') } });
+    expect(await counts()).toEqual(before);
+  });
+});

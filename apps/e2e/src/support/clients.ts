@@ -1,0 +1,73 @@
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
+
+type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region';
+
+const protoJson = ProtoJson.load(['inventoryV1', 'secretV1']);
+
+function serviceName(service: InventoryService | 'Secret'): string {
+  return service === 'Secret' ? 'spaceone.api.secret.v1.Secret' : `spaceone.api.inventory.v1.${service}`;
+}
+
+/** A gRPC client of the inventory, as any Cloudforet client would use it. */
+export class InventoryGrpcClient {
+  private readonly clients = new Map<string, grpc.Client>();
+
+  constructor(private readonly address: string) {}
+
+  private client(service: InventoryService | 'Secret'): grpc.Client {
+    let client = this.clients.get(service);
+    if (!client) {
+      const Client = serviceClientConstructor(service === 'Secret' ? 'secretV1' : 'inventoryV1', serviceName(service));
+      client = new Client(this.address, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+      this.clients.set(service, client);
+    }
+    return client;
+  }
+
+  call<T = Record<string, any>>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
+    const requestType = protoJson.service(serviceName(service)).methods[method].resolvedRequestType!.fullName.replace(/^\./, '');
+    return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), {
+      deadlineMs: 30_000,
+      metadata,
+    });
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+  }
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/** POST JSON (or a raw string) to the inventory's HTTP API. */
+export async function post<T = any>(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function get<T = any>(baseUrl: string, path: string): Promise<HttpResult<T>> {
+  const response = await fetch(`${baseUrl}${path}`);
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** grpc.health.v1 Check against any of our servers. */
+export async function grpcHealth(address: string): Promise<string> {
+  const Health = serviceClientConstructor('health', 'grpc.health.v1.Health');
+  const client = new Health(address, grpc.credentials.createInsecure());
+  try {
+    const response = await unaryCall<unknown, { status: string }>(client, 'Check', { service: '' }, { deadlineMs: 2000 });
+    return response.status;
+  } finally {
+    client.close();
+  }
+}

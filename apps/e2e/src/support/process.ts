@@ -1,0 +1,59 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE = resolve(__dirname, '../../../..');
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  log(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a built app (dist/apps/<name>/main.js) as its own process, its output in a log file. */
+export function startApp(name: string, env: Record<string, string>, logDir: string): AppProcess {
+  const main = join(WORKSPACE, 'dist/apps', name, 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npx nx run-many -t build)`);
+  const logFile = join(logDir, `${name}.log`);
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, [main], {
+    cwd: WORKSPACE,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    name,
+    child,
+    logFile,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      out.end();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`Timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}

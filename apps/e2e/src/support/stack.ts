@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePort } from '@cloud-inventory/database';
+import { createTestDatabase, TestDatabase } from '@cloud-inventory/database/testing';
+import { get, grpcHealth, InventoryGrpcClient } from './clients';
+import { AppProcess, startApp, waitFor } from './process';
+
+export interface Stack {
+  grpc: InventoryGrpcClient;
+  grpcAddress: string;
+  httpUrl: string;
+  collectorPluginAddress: string;
+  storagePluginAddress: string;
+  exportDir: string;
+  inventory: AppProcess;
+  collectorPlugin: AppProcess;
+  storagePlugin: AppProcess;
+  database: TestDatabase;
+  /** Logs of every process, for a failing test's message. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  inventoryEnv?: Record<string, string>;
+}
+
+/**
+ * The whole system as separate processes: the collector plugin, the storage plugin and the
+ * inventory (on a fresh database of the test server), with the two plugins registered from
+ * configuration as "synthetic" and "file-storage".
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const workDir = mkdtempSync(join(tmpdir(), 'cinv-e2e-'));
+  const exportDir = join(workDir, 'exports');
+  const [grpcPort, httpPort, collectorPort, storagePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const collectorPluginAddress = `127.0.0.1:${collectorPort}`;
+  const storagePluginAddress = `127.0.0.1:${storagePort}`;
+  const database = await createTestDatabase('e2e');
+  const collectorPlugin = startApp('collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorPluginAddress }, workDir);
+  const storagePlugin = startApp('storage-plugin', { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir }, workDir);
+  const inventory = startApp(
+    'inventory',
+    {
+      DATABASE_URL: database.url,
+      SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      INVENTORY_GRPC_LISTEN: `127.0.0.1:${grpcPort}`,
+      INVENTORY_HTTP_HOST: '127.0.0.1',
+      INVENTORY_HTTP_PORT: String(httpPort),
+      INVENTORY_PLUGINS: `synthetic=collector@${collectorPluginAddress},file-storage=storage@${storagePluginAddress}`,
+      QUEUE_POLL_MS: '200',
+      INGEST_BATCH_SIZE: '100',
+      ...options.inventoryEnv,
+    },
+    workDir,
+  );
+  const processes = [collectorPlugin, storagePlugin, inventory];
+  const logs = () => processes.map((p) => `----- ${p.name} -----\n${p.log()}`).join('\n');
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const grpcAddress = `127.0.0.1:${grpcPort}`;
+  const grpc = new InventoryGrpcClient(grpcAddress);
+  const stop = async () => {
+    grpc.close();
+    await Promise.all(processes.map((p) => p.stop()));
+    await database.drop().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([
+      waitFor('the collector plugin', async () => ((await grpcHealth(collectorPluginAddress)) === 'SERVING' ? true : undefined)),
+      waitFor('the storage plugin', async () => ((await grpcHealth(storagePluginAddress)) === 'SERVING' ? true : undefined)),
+      waitFor('the inventory', async () => ((await get(httpUrl, '/health')).status === 200 ? true : undefined)),
+    ]);
+  } catch (error) {
+    const message = `${(error as Error).message}\n${logs()}`;
+    await stop();
+    throw new Error(message);
+  }
+  return {
+    grpc,
+    grpcAddress,
+    httpUrl,
+    collectorPluginAddress,
+    storagePluginAddress,
+    exportDir,
+    inventory,
+    collectorPlugin,
+    storagePlugin,
+    database,
+    logs,
+    stop,
+  };
+}
+
+/** Polls a job until it is no longer IN_PROGRESS. */
+export async function waitForJob(stack: Stack, jobId: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+  try {
+    return await waitFor(
+      `job ${jobId} to end`,
+      async () => {
+        const job = await stack.grpc.call('Job', 'get', { job_id: jobId });
+        return job['status'] === 'IN_PROGRESS' ? undefined : job;
+      },
+      timeoutMs,
+      100,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${stack.logs()}`);
+  }
+}
