@@ -22,6 +22,10 @@ const TO_OBJECT: protobuf.IConversionOptions = {
   objects: true,
 };
 
+// google/api/annotations.proto imports descriptor.proto, which protobufjs only bundles when told
+// to (proto-loader does the same at load)
+protobuf.common('descriptor', require('protobufjs/google/protobuf/descriptor.json').nested.google.nested.protobuf.nested);
+
 /**
  * Proto-shaped JSON (snake_case fields, enum names, Structs as JSON), checked against the .proto
  * types the way a gRPC server checks a binary message: unknown fields, wrong types and bad enum
