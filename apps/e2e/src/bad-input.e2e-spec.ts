@@ -61,7 +61,7 @@ describe('bad input (gRPC and HTTP)', () => {
   it('answers 400 for malformed JSON and for wrong types, naming the field, and writes nothing', async () => {
     const before = await counts();
     const malformed = await post(stack.httpUrl, '/inventory/v1/collector/create', '{"name": "x",');
-    expect(malformed).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT' } });
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT', message: expect.stringContaining('not valid JSON') } });
     const cases: [string, unknown, string][] = [
       ['/inventory/v1/collector/create', { name: 42, plugin_info: { plugin_id: 'synthetic' } }, 'name must be a string'],
       ['/inventory/v1/collector/create', { name: 'x', plugin_info: 'synthetic' }, 'plugin_info must be a JSON object'],
@@ -100,6 +100,16 @@ describe('bad input (gRPC and HTTP)', () => {
       stack.grpc.call('Collector', 'collect', { collector_id: collector['collector_id'], secret_id: secret['secret_id'] }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining(secret['secret_id']) });
     expect(await counts()).toEqual(before);
+  });
+
+  it('keeps each domain to its own data: another domain sees nothing and cannot reach it by id', async () => {
+    const mine = await stack.grpc.call('Collector', 'create', { name: 'mine', provider: 'synthetic', plugin_info: { plugin_id: 'synthetic' } });
+    const other = { 'x-domain-id': 'domain-other' };
+    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] }, other)).status).toBe(404);
+    expect((await post(stack.httpUrl, '/inventory/v1/collector/list', {}, other)).body).toEqual({ results: [], total_count: 0 });
+    expect((await post(stack.httpUrl, '/inventory/v1/collector/collect', { collector_id: mine['collector_id'] }, other)).status).toBe(404);
+    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] })).status).toBe(200);
+    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] }, { 'x-domain-id': "x'; DROP TABLE job;--" })).status).toBe(400);
   });
 
   it('answers UNAVAILABLE / 503 when creating a collector whose plugin does not answer, and writes nothing', async () => {

@@ -41,7 +41,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (status === 404) return { code: ErrorCode.NOT_FOUND, message: `No route matches this request.` };
       if (status === 413) return { code: ErrorCode.INVALID_ARGUMENT, message: 'Request body is too large.' };
       if (status >= 400 && status < 500) {
-        return { code: ErrorCode.INVALID_ARGUMENT, message: describeHttpException(exception) };
+        const message = describeHttpException(exception);
+        // Nest turns the body parser's SyntaxError into a 400 carrying its message
+        const json = /\bJSON\b/.test(message) && !message.startsWith('Request body');
+        return { code: ErrorCode.INVALID_ARGUMENT, message: json ? `Request body is not valid JSON: ${message}` : message };
       }
     }
     if (isBodyParseError(exception)) {
