@@ -1,0 +1,65 @@
+import { status } from '@grpc/grpc-js';
+import { AppError, statusOf } from '@cloud-inventory/grpc';
+import { inventoryPlugin } from '@cloud-inventory/proto';
+import { SyntheticStreamStats, collectSynthetic } from './synthetic-collect';
+import { parseSyntheticOptions } from './synthetic-options';
+
+async function drain(rawOptions: Record<string, unknown>, stats?: SyntheticStreamStats) {
+  const received: inventoryPlugin.ResourceInfo[] = [];
+  try {
+    for await (const message of collectSynthetic({ options: parseSyntheticOptions(rawOptions), account: 'acct' }, stats)) {
+      received.push(message);
+    }
+    return { received, error: undefined };
+  } catch (error) {
+    return { received, error: error as AppError };
+  }
+}
+
+describe('collectSynthetic', () => {
+  it('completes with every message when fail_after is -1', async () => {
+    const { received, error } = await drain({ count: 25 });
+    expect(error).toBeUndefined();
+    expect(received).toHaveLength(25 + 5 + 6);
+  });
+
+  it.each([0, 1, 7, 36])('fails with INTERNAL after exactly fail_after = %i messages', async (failAfter) => {
+    const { received, error } = await drain({ count: 25, fail_after: failAfter });
+    expect(received).toHaveLength(failAfter);
+    expect(error).toBeInstanceOf(AppError);
+    expect(statusOf(error!.code).grpc).toBe(status.INTERNAL);
+    expect(error!.message).toBe(`synthetic failure after ${failAfter} resources`);
+  });
+
+  it('fails at the end when fail_after exceeds the stream', async () => {
+    const { received, error } = await drain({ count: 5, include_types: false, fail_after: 1000 });
+    expect(received).toHaveLength(5);
+    expect(error!.message).toBe('synthetic failure after 5 resources');
+  });
+
+  it('counts what it produced and closes on return() (the cancel path)', async () => {
+    const stats = { generated: 0, open: 0 };
+    const stream = collectSynthetic({ options: parseSyntheticOptions({ count: 1_000_000 }), account: 'acct' }, stats);
+    for (let i = 0; i < 3; i++) await stream.next();
+    expect(stats).toEqual({ generated: 3, open: 1 });
+    await stream.return(undefined);
+    expect(stats).toEqual({ generated: 3, open: 0 });
+    expect((await stream.next()).done).toBe(true);
+  });
+
+  it('paces by delay_ms, batching small delays', async () => {
+    const started = Date.now();
+    const { received } = await drain({ count: 40, include_types: false, delay_ms: 2 });
+    const elapsed = Date.now() - started;
+    expect(received).toHaveLength(40);
+    expect(elapsed).toBeGreaterThanOrEqual(70);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('costs no timer at all with delay_ms 0', async () => {
+    const started = Date.now();
+    const { received } = await drain({ count: 20_000, include_types: false });
+    expect(received).toHaveLength(20_000);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
