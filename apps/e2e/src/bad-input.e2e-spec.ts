@@ -1,6 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { post } from './support/clients';
-import { Stack, startStack } from './support/stack';
+import { post, Stack, startStack } from '@cloud-inventory/testing';
 
 /** Bad input gets a clear error with the right status, over gRPC and HTTP, and writes nothing. */
 describe('bad input (gRPC and HTTP)', () => {

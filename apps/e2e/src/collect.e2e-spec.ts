@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@cloud-inventory/database';
-import { Stack, startStack, waitForJob } from './support/stack';
+import { Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 const COUNT = 120;
 const CHANGE_EVERY = 10;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@cloud-inventory/database';
 import { createTestDatabase, TestDatabase } from '@cloud-inventory/database/testing';
-import { get, grpcHealth, InventoryGrpcClient } from './clients';
-import { AppProcess, startApp, waitFor } from './process';
+import { AppProcess, startApp, waitFor } from './app-process';
+import { get, grpcHealth, InventoryGrpcClient } from './inventory-clients';
 
 export interface Stack {
   grpc: InventoryGrpcClient;
@@ -17,13 +17,15 @@ export interface Stack {
   inventory: AppProcess;
   collectorPlugin: AppProcess;
   storagePlugin: AppProcess;
-  database: TestDatabase;
+  databaseUrl: string;
   /** Logs of every process, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
+  /** The inventory's database; by default a fresh one on the jest run's test server. */
+  databaseUrl?: string;
   inventoryEnv?: Record<string, string>;
 }
 
@@ -38,13 +40,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [grpcPort, httpPort, collectorPort, storagePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const collectorPluginAddress = `127.0.0.1:${collectorPort}`;
   const storagePluginAddress = `127.0.0.1:${storagePort}`;
-  const database = await createTestDatabase('e2e');
+  const database: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase('e2e');
+  const databaseUrl = options.databaseUrl ?? database!.url;
   const collectorPlugin = startApp('collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorPluginAddress }, workDir);
   const storagePlugin = startApp('storage-plugin', { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir }, workDir);
   const inventory = startApp(
     'inventory',
     {
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
       SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       INVENTORY_GRPC_LISTEN: `127.0.0.1:${grpcPort}`,
       INVENTORY_HTTP_HOST: '127.0.0.1',
@@ -64,7 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = async () => {
     grpc.close();
     await Promise.all(processes.map((p) => p.stop()));
-    await database.drop().catch(() => undefined);
+    await database?.drop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
@@ -88,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     inventory,
     collectorPlugin,
     storagePlugin,
-    database,
+    databaseUrl,
     logs,
     stop,
   };

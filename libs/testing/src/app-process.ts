@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const WORKSPACE = resolve(__dirname, '../../../..');
+export const WORKSPACE = resolve(__dirname, '../../..');
 
 export interface AppProcess {
   name: string;

@@ -1,0 +1,3 @@
+export * from './app-process';
+export * from './inventory-clients';
+export * from './stack';
