@@ -9,3 +9,5 @@ export * from './server-stream';
 export * from './metadata';
 export * from './struct';
 export * from './proto-json';
+export * from './struct-codec';
+export * from './resource-info-codec';

@@ -13,12 +13,12 @@ export interface AppProcess {
 }
 
 /** Starts a built app (dist/apps/<name>/main.js) as its own process, its output in a log file. */
-export function startApp(name: string, env: Record<string, string>, logDir: string): AppProcess {
+export function startApp(name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): AppProcess {
   const main = join(WORKSPACE, 'dist/apps', name, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npx nx run-many -t build)`);
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: WORKSPACE,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,6 +27,8 @@ export interface StackOptions {
   /** The inventory's database; by default a fresh one on the jest run's test server. */
   databaseUrl?: string;
   inventoryEnv?: Record<string, string>;
+  /** Extra node arguments for the inventory process (e.g. --cpu-prof). */
+  inventoryNodeArgs?: string[];
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.inventoryEnv,
     },
     workDir,
+    options.inventoryNodeArgs,
   );
   const processes = [collectorPlugin, storagePlugin, inventory];
   const logs = () => processes.map((p) => `----- ${p.name} -----\n${p.log()}`).join('\n');

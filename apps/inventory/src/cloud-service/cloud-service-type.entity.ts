@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'cloud_service_type' })
-@Index('UQ_cloud_service_type_identity', ['domain_id', 'workspace_id', 'identity_key'], { unique: true })
-@Index('IDX_cloud_service_type_secondary_keys', ['secondary_keys'], { type: 'gin' })
+@Index('UQ_cloud_service_type_identity', ['identity_key'], { unique: true })
+@Index('IDX_cloud_service_type_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 export class CloudServiceTypeEntity {
   @PrimaryColumn({ type: 'text' })
   cloud_service_type_id!: string;

@@ -3,12 +3,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 
 @Entity({ name: 'cloud_service' })
-// the identity of a resource: its first usable match rule, unique among live rows of a workspace
-@Index('UQ_cloud_service_identity', ['domain_id', 'workspace_id', 'identity_key'], {
+// the identity of a resource: its first usable match rule hashed with its domain and workspace,
+// unique among live rows; lookups by identity or by a secondary key need no other condition
+@Index('UQ_cloud_service_identity', ['identity_key'], {
   unique: true,
   where: "state <> 'DELETED'",
 })
-@Index('IDX_cloud_service_secondary_keys', ['secondary_keys'], { type: 'gin' })
+// most resources have one match rule: only those with lower-priority keys are in the GIN index
+@Index('IDX_cloud_service_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 @Index('IDX_cloud_service_collection', ['collector_id', 'secret_id'])
 @Index('IDX_cloud_service_domain_type', ['domain_id', 'provider', 'cloud_service_group', 'cloud_service_type'])
 export class CloudServiceEntity {
@@ -75,7 +77,7 @@ export class CloudServiceEntity {
   @Column({ type: 'text' })
   workspace_id!: string;
 
-  /** Hash of the first usable match rule's keys and values (see match-rules.ts). */
+  /** Hash of the domain, workspace and first usable match rule's keys and values (see match-rules.ts). */
   @Column({ type: 'text' })
   identity_key!: string;
 
@@ -86,6 +88,13 @@ export class CloudServiceEntity {
   /** Hash of the resource as the plugin last sent it: an unchanged resource is not rewritten. */
   @Column({ type: 'text', default: '' })
   content_hash!: string;
+
+  /**
+   * The job that last wrote this row. With collect_seen (the rows a job saw but did not rewrite,
+   * being unchanged) it tells which resources a job did not see, without a write per resource.
+   */
+  @Column({ type: 'text', nullable: true })
+  collected_by_job!: string | null;
 
   /** Successful collects in a row that did not see this resource. */
   @Column({ type: 'int', default: 0 })

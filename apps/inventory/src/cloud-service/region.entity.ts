@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'region' })
-@Index('UQ_region_identity', ['domain_id', 'workspace_id', 'identity_key'], { unique: true })
-@Index('IDX_region_secondary_keys', ['secondary_keys'], { type: 'gin' })
+@Index('UQ_region_identity', ['identity_key'], { unique: true })
+@Index('IDX_region_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 export class RegionEntity {
   @PrimaryColumn({ type: 'text' })
   region_id!: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { AppError, isServiceError } from '@cloud-inventory/grpc';
-import type { inventoryPlugin } from '@cloud-inventory/proto';
+import type { ResourceInfoMessage } from '@cloud-inventory/grpc';
 import { redactText, secretStrings } from '../common/redact';
 import { CollectorRepository } from '../collector/collector.repository';
 import { storageOptionOf, collectorOptionsOf } from '../collector/collector-options';
@@ -141,7 +141,7 @@ export class TaskRunner {
   }
 
   private async consume(
-    stream: AsyncIterable<inventoryPlugin.ResourceInfo> & { cancel(): void },
+    stream: AsyncIterable<ResourceInfoMessage> & { cancel(): void },
     context: IngestContext,
     signal: AbortSignal,
     secretValues: string[],
@@ -183,7 +183,7 @@ export class TaskRunner {
       try {
         for await (const info of stream) {
           if (writeError) break;
-          const item = normalizeResource(info, redact);
+          const item = normalizeResource(info, context, redact);
           if (batcher.conflicts(item)) await flush();
           batcher.add(item);
           if (batcher.isFull()) await flush();
@@ -207,7 +207,7 @@ export class TaskRunner {
   }
 
   private async export(client: StoragePluginClient, options: Record<string, unknown>, context: IngestContext, batch: Batch) {
-    const byType = new Map<string, Record<string, unknown>[]>();
+    const byType = new Map<string, Buffer[]>();
     for (const item of batch.resources) {
       const type = RESOURCE_TYPE_OF_KIND[item.kind];
       const list = byType.get(type);
@@ -215,19 +215,15 @@ export class TaskRunner {
       else byType.set(type, [item.source]);
     }
     for (const [resourceType, resources] of byType) {
-      await client.export(
-        options,
-        {
-          kind: 'resources',
-          job_id: context.job_id,
-          job_task_id: context.job_task_id,
-          collector_id: context.collector_id,
-          domain_id: context.domain_id,
-          resource_type: resourceType,
-          resources,
-        },
-        context.job_task_id,
-      ).catch((error) => {
+      const header = {
+        kind: 'resources',
+        job_id: context.job_id,
+        job_task_id: context.job_task_id,
+        collector_id: context.collector_id,
+        domain_id: context.domain_id,
+        resource_type: resourceType,
+      };
+      await client.exportResources(options, header, resources, context.job_task_id).catch((error) => {
         throw new TaskFailure('ERROR_STORAGE_PLUGIN', (error as Error).message);
       });
     }

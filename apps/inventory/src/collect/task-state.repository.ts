@@ -144,6 +144,7 @@ export class TaskStateRepository {
                deleted_at = CASE WHEN cs.disconnected_count + 1 >= $5 THEN now() END,
                updated_at = now()
             WHERE cs.domain_id = $1 AND cs.collector_id = $2 AND cs.secret_id = $3 AND cs.state <> 'DELETED'
+              AND cs.collected_by_job IS DISTINCT FROM $4
               AND NOT EXISTS (SELECT 1 FROM collect_seen s
                                WHERE s.job_id = $4 AND s.secret_id = $3 AND s.cloud_service_id = cs.cloud_service_id)
             RETURNING cs.state)

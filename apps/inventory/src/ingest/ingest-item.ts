@@ -10,8 +10,8 @@ export interface ResourceItem {
   contentHash: string;
   /** Column values, named as the table's columns. */
   row: Record<string, unknown>;
-  /** The resource as the plugin sent it, for the storage plugin. */
-  source: Record<string, unknown>;
+  /** The resource's Struct as the plugin encoded it, forwarded as is to a storage plugin. */
+  source: Buffer;
 }
 
 export interface FailedItem {

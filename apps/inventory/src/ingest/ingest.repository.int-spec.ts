@@ -1,20 +1,19 @@
-import type { inventoryPlugin } from '@cloud-inventory/proto';
 import { TaskStateRepository } from '../collect/task-state.repository';
 import { createJob, JobFixture } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
 import { ResourceItem } from './ingest-item';
 import { IngestContext, IngestRepository, TaskLostError } from './ingest.repository';
+import { resourceInfoFrame } from '../testing/resource-frames';
 import { normalizeResource } from './resource-normalizer';
 
 const RULE = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] };
 
-function instance(id: number, extra: Record<string, unknown> = {}, rules: Record<string, string[]> = RULE): inventoryPlugin.ResourceInfo {
+type Info = Parameters<typeof resourceInfoFrame>[0];
+
+function instance(id: number, extra: Record<string, unknown> = {}, rules: Record<string, string[]> = RULE): Info {
   return {
-    state: 'SUCCESS' as inventoryPlugin.ResourceInfo_State,
-    message: '',
     resource_type: 'inventory.CloudService',
     match_rules: rules,
-    options: {},
     resource: {
       name: `vm-${id}`,
       provider: 'aws',
@@ -30,9 +29,12 @@ function instance(id: number, extra: Record<string, unknown> = {}, rules: Record
   };
 }
 
-function items(infos: inventoryPlugin.ResourceInfo[]): ResourceItem[] {
+const SCOPE = { domain_id: 'domain-test', workspace_id: '' };
+
+function items(job: JobFixture, infos: Info[]): ResourceItem[] {
+  const workspaceId = job.tasks[0].workspace_id;
   return infos.map((info) => {
-    const item = normalizeResource(info, (text) => text);
+    const item = normalizeResource(resourceInfoFrame(info), { ...SCOPE, workspace_id: workspaceId }, (text) => text);
     if (item.kind === 'failure') throw new Error(item.error.message);
     return item;
   });
@@ -75,18 +77,18 @@ describe('IngestRepository against PostgreSQL', () => {
     const collectorId = 'collector-counts';
     const first = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId });
     const batch = Array.from({ length: 50 }, (_, i) => instance(i));
-    expect(await ingest.writeBatch(contextOf(first), items(batch), [])).toEqual({ created: 50, updated: 0, failed: 0 });
+    expect(await ingest.writeBatch(contextOf(first), items(first, batch), [])).toEqual({ created: 50, updated: 0, failed: 0 });
     expect(await task(first.tasks[0].job_task_id)).toMatchObject({ created_count: 50, updated_count: 0 });
     await states.finish(first.tasks[0].job_task_id, { status: 'SUCCESS' });
 
     const second = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId });
-    expect(await ingest.writeBatch(contextOf(second), items(batch), [])).toEqual({ created: 0, updated: 0, failed: 0 });
+    expect(await ingest.writeBatch(contextOf(second), items(second, batch), [])).toEqual({ created: 0, updated: 0, failed: 0 });
     const before = await db.dataSource.query(`SELECT cloud_service_id, updated_at FROM cloud_service WHERE name = 'vm-0'`);
     await states.finish(second.tasks[0].job_task_id, { status: 'SUCCESS' });
 
     const third = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId });
     const changed = batch.map((info, i) => (i % 10 === 0 ? instance(i, { data: { size: 'large' }, tags: { owner: 'x' } }) : info));
-    expect(await ingest.writeBatch(contextOf(third), items(changed), [])).toEqual({ created: 0, updated: 5, failed: 0 });
+    expect(await ingest.writeBatch(contextOf(third), items(third, changed), [])).toEqual({ created: 0, updated: 5, failed: 0 });
 
     const [row] = await db.dataSource.query(`SELECT * FROM cloud_service WHERE name = 'vm-0'`);
     expect(row.cloud_service_id).toEqual(before[0].cloud_service_id);
@@ -102,16 +104,16 @@ describe('IngestRepository against PostgreSQL', () => {
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-rules' });
     const rules = { '1': ['reference.resource_id', 'provider'], '2': ['name', 'provider'] };
     const original = instance(900, { name: 'db-main' }, rules);
-    await ingest.writeBatch(contextOf(job), items([original]), []);
+    await ingest.writeBatch(contextOf(job), items(job, [original]), []);
     // same name, new resource id: rule 1 finds nothing, rule 2 finds the row, which is updated in place
     const moved = instance(901, { name: 'db-main' }, rules);
-    expect(await ingest.writeBatch(contextOf(job), items([moved]), [])).toEqual({ created: 0, updated: 1, failed: 0 });
+    expect(await ingest.writeBatch(contextOf(job), items(job, [moved]), [])).toEqual({ created: 0, updated: 1, failed: 0 });
     const rows = await db.dataSource.query(`SELECT reference FROM cloud_service WHERE workspace_id = 'ws-rules'`);
     expect(rows).toEqual([{ reference: { resource_id: 'i-901', external_link: '' } }]);
 
     // two rows share a name; a third resource matching only by that name is ambiguous
-    await ingest.writeBatch(contextOf(job), items([instance(902, { name: 'twin' }, rules), instance(903, { name: 'twin' }, rules)]), []);
-    const ambiguous = await ingest.writeBatch(contextOf(job), items([instance(904, { name: 'twin' }, rules)]), []);
+    await ingest.writeBatch(contextOf(job), items(job, [instance(902, { name: 'twin' }, rules), instance(903, { name: 'twin' }, rules)]), []);
+    const ambiguous = await ingest.writeBatch(contextOf(job), items(job, [instance(904, { name: 'twin' }, rules)]), []);
     expect(ambiguous).toEqual({ created: 0, updated: 0, failed: 1 });
     const row = await task(job.tasks[0].job_task_id);
     expect(row.errors).toEqual([expect.objectContaining({ error_code: 'ERROR_TOO_MANY_MATCH' })]);
@@ -120,22 +122,18 @@ describe('IngestRepository against PostgreSQL', () => {
   it('writes nothing for a worker that lost its task', async () => {
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-lost' });
     await db.dataSource.query(`UPDATE task_queue SET lease_owner = 'worker-2' WHERE job_task_id = $1`, [job.tasks[0].job_task_id]);
-    await expect(ingest.writeBatch(contextOf(job), items([instance(1)]), [])).rejects.toBeInstanceOf(TaskLostError);
+    await expect(ingest.writeBatch(contextOf(job), items(job, [instance(1)]), [])).rejects.toBeInstanceOf(TaskLostError);
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM cloud_service WHERE workspace_id = 'ws-lost'`);
     expect(n).toBe(0);
   });
 
   it('stores types and regions without counting them, and keeps failures with their errors', async () => {
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-kinds' });
-    const type = normalizeResource(
-      { ...instance(0), resource_type: 'inventory.CloudServiceType', match_rules: { '1': ['name', 'group', 'provider'] }, resource: { name: 'Instance', group: 'EC2', provider: 'aws', labels: ['Compute'] } },
-      (t) => t,
-    ) as ResourceItem;
-    const region = normalizeResource(
-      { ...instance(0), resource_type: 'inventory.Region', match_rules: { '1': ['provider', 'region_code'] }, resource: { name: 'N. Virginia', region_code: 'us-east-1', provider: 'aws' } },
-      (t) => t,
-    ) as ResourceItem;
-    const counts = await ingest.writeBatch(contextOf(job), [type, region, ...items([instance(1)])], [
+    const [type, region] = items(job, [
+      { resource_type: 'inventory.CloudServiceType', match_rules: { '1': ['name', 'group', 'provider'] }, resource: { name: 'Instance', group: 'EC2', provider: 'aws', labels: ['Compute'] } },
+      { resource_type: 'inventory.Region', match_rules: { '1': ['provider', 'region_code'] }, resource: { name: 'N. Virginia', region_code: 'us-east-1', provider: 'aws' } },
+    ]);
+    const counts = await ingest.writeBatch(contextOf(job), [type, region, ...items(job, [instance(1)])], [
       { error_code: 'ERROR_PLUGIN', message: 'access denied', additional: {} },
     ]);
     expect(counts).toEqual({ created: 1, updated: 0, failed: 1 });
@@ -150,7 +148,7 @@ describe('IngestRepository against PostgreSQL', () => {
     const cleaning = new TaskStateRepository(db.dataSource, testConfig({ disconnectedDeleteAfter: 2 }));
     const run = async (ids: number[]) => {
       const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-gc' });
-      await ingest.writeBatch(contextOf(job), items(ids.map((i) => instance(i))), []);
+      await ingest.writeBatch(contextOf(job), items(job, ids.map((i) => instance(i))), []);
       return (await cleaning.finish(job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }))!.task;
     };
     expect(await run([1, 2, 3, 4])).toMatchObject({ created_count: 4, disconnected_count: 0, deleted_count: 0 });
@@ -170,10 +168,10 @@ describe('IngestRepository against PostgreSQL', () => {
   it('changes nothing after a failed collect', async () => {
     const collectorId = 'collector-partial';
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-partial' });
-    await ingest.writeBatch(contextOf(job), items([1, 2, 3].map((i) => instance(i))), []);
+    await ingest.writeBatch(contextOf(job), items(job, [1, 2, 3].map((i) => instance(i))), []);
     await states.finish(job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
     const failing = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-partial' });
-    await ingest.writeBatch(contextOf(failing), items([instance(1)]), []);
+    await ingest.writeBatch(contextOf(failing), items(failing, [instance(1)]), []);
     const ended = await states.finish(failing.tasks[0].job_task_id, {
       status: 'FAILURE',
       leaseOwner: 'worker-1',

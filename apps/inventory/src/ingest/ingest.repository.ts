@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import { pgError, sqlRows } from '../common/sql-rows';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { ResourceItem, ResourceKind } from './ingest-item';
-import { RESOURCE_TABLES, ResourceTableSpec, buildUpsertStatement } from './resource-tables';
+import { FastWriter, RawJson } from '@cloud-inventory/grpc';
+import { RESOURCE_TABLES, ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
 export interface IngestContext {
@@ -33,11 +35,42 @@ export class TaskLostError extends Error {
   }
 }
 
-const STATEMENTS: Record<ResourceKind, string> = {
-  cloud_service: buildUpsertStatement(RESOURCE_TABLES.cloud_service),
-  cloud_service_type: buildUpsertStatement(RESOURCE_TABLES.cloud_service_type),
-  region: buildUpsertStatement(RESOURCE_TABLES.region),
-};
+const PROBES = Object.fromEntries(Object.values(RESOURCE_TABLES).map((spec) => [spec.kind, buildProbeStatement(spec)])) as Record<
+  ResourceKind,
+  string
+>;
+
+/**
+ * The batch as the binary jsonb parameter of the upsert (version byte 1, then JSON text), one row
+ * per resource, written straight into bytes: nested objects are copied from their wire bytes and
+ * never become JavaScript strings or objects.
+ */
+function batchJsonb(items: ResourceItem[], ids: string[]): Buffer {
+  const out = new FastWriter(items.length * 1600 + 64);
+  out.byte(0x01);
+  out.byte(0x5b);
+  items.forEach((item, ord) => {
+    if (ord > 0) out.byte(0x2c);
+    out.utf8(
+      `{"ord":${ord},"new_id":"${ids[ord]}","identity_key":"${item.identity}","secondary_keys":${JSON.stringify(item.secondary)},"content_hash":"${item.contentHash}"`,
+    );
+    const row = item.row;
+    for (const column in row) {
+      const value = row[column];
+      out.utf8(`,"${column}":`);
+      if (value instanceof RawJson) value.writeJson(out);
+      else out.utf8(JSON.stringify(value));
+    }
+    out.byte(0x7d);
+  });
+  out.byte(0x5d);
+  return out.finish();
+}
+
+/** [without, with] lower-priority match rules, per table. */
+const STATEMENTS = Object.fromEntries(
+  Object.values(RESOURCE_TABLES).map((spec) => [spec.kind, [buildUpsertStatement(spec, false), buildUpsertStatement(spec, true)]]),
+) as Record<ResourceKind, [string, string]>;
 
 const ADD_TO_TASK = `
 UPDATE job_task SET
@@ -84,19 +117,33 @@ export class IngestRepository {
       if (list) list.push(item);
       else byKind.set(item.kind, [item]);
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((manager) => this.write(manager, context, byKind, failures));
-      } catch (error) {
-        // ids carry 48 random bits: a collision is rare but possible, and new ids fix it
-        if (attempt < 3 && isPrimaryKeyCollision(error)) continue;
-        throw error;
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await client.query('BEGIN');
+        try {
+          // A batch commit need not wait for its WAL flush: if PostgreSQL crashes, the batches it
+          // loses are lost with the task's counters (same transaction), the task fails or is
+          // retried, and unchanged resources are not counted again. Ending a task stays durable.
+          await client.query('SET LOCAL synchronous_commit = off');
+          const counts = await this.write(client, context, byKind, failures);
+          await client.query('COMMIT');
+          return counts;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          // ids carry 48 random bits: a collision is rare but possible, and new ids fix it
+          if (attempt < 3 && isPrimaryKeyCollision(error)) continue;
+          throw error;
+        }
       }
+    } finally {
+      await runner.release();
     }
   }
 
   private async write(
-    manager: EntityManager,
+    client: PoolClient,
     context: IngestContext,
     byKind: Map<ResourceKind, ResourceItem[]>,
     failures: JobTaskError[],
@@ -104,7 +151,7 @@ export class IngestRepository {
     const counts: BatchCounts = { created: 0, updated: 0, failed: failures.length };
     const errors = [...failures];
     for (const [kind, batch] of byKind) {
-      const result = await this.upsert(manager, RESOURCE_TABLES[kind], context, batch);
+      const result = await this.upsert(client, RESOURCE_TABLES[kind], context, batch);
       // as in Cloudforet, only cloud services count as created/updated
       if (kind === 'cloud_service') {
         counts.created += result.created;
@@ -120,42 +167,54 @@ export class IngestRepository {
       }
     }
     const limit = this.config.ingest.errorLimit;
-    const held = await manager.query(ADD_TO_TASK, [
-      context.job_task_id,
-      counts.created,
-      counts.updated,
-      counts.failed,
-      JSON.stringify(errors.slice(0, limit)),
-      limit,
-      context.lease_owner,
-    ]);
-    if (!sqlRows(held).length) throw new TaskLostError(context.job_task_id);
+    const held = await client.query({
+      name: 'ingest_add_to_task',
+      text: ADD_TO_TASK,
+      values: [
+        context.job_task_id,
+        counts.created,
+        counts.updated,
+        counts.failed,
+        JSON.stringify(errors.slice(0, limit)),
+        limit,
+        context.lease_owner,
+      ],
+    });
+    if (held.rowCount === 0) throw new TaskLostError(context.job_task_id);
     return counts;
   }
 
   private async upsert(
-    manager: EntityManager,
+    client: PoolClient,
     spec: ResourceTableSpec,
     context: IngestContext,
     batch: ResourceItem[],
   ): Promise<{ created: number; updated: number; too_many: number[] }> {
-    const params = (ids: string[]) => {
-      const rows = batch.map((item, ord) => ({
-        ...item.row,
-        ord,
-        new_id: ids[ord],
-        identity_key: item.identity,
-        secondary_keys: item.secondary,
-        content_hash: item.contentHash,
-      }));
-      const scope = [JSON.stringify(rows), context.domain_id, context.workspace_id];
-      return spec.tracksCollection
-        ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]
-        : [...scope, context.collector_id];
-    };
-    const result = sqlRows(await manager.query(STATEMENTS[spec.kind], params(newIds(spec.idPrefix, batch.length))));
-    const row = result[0] as { created: number; updated: number; too_many: number[] };
-    return { created: row.created, updated: row.updated, too_many: row.too_many ?? [] };
+    // first ask which resources changed; only those are sent and written
+    const probe = await client.query({
+      name: `ingest_probe_${spec.kind}`,
+      text: PROBES[spec.kind],
+      values: spec.tracksCollection
+        ? [batch.map((item) => item.identity), batch.map((item) => item.contentHash), context.job_id, context.secret_id]
+        : [batch.map((item) => item.identity), batch.map((item) => item.contentHash)],
+    });
+    if (probe.rowCount === 0) return { created: 0, updated: 0, too_many: [] };
+    const positions: number[] = probe.rows.map((row: { ord: string | number }) => Number(row.ord));
+    const toWrite = positions.map((position) => batch[position]);
+    const ids = newIds(spec.idPrefix, toWrite.length);
+    const scope = [batchJsonb(toWrite, ids), context.domain_id, context.workspace_id];
+    const values = spec.tracksCollection
+      ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]
+      : [...scope, context.collector_id];
+    const withSecondary = toWrite.some((item) => item.secondary.length > 0);
+    const result = await client.query({
+      // named: each connection parses and plans the statement once
+      name: `ingest_${spec.kind}_${withSecondary ? 'secondary' : 'identity'}`,
+      text: STATEMENTS[spec.kind][withSecondary ? 1 : 0],
+      values,
+    });
+    const row = result.rows[0] as { created: number; updated: number; too_many: number[] };
+    return { created: row.created, updated: row.updated, too_many: (row.too_many ?? []).map((ord) => positions[ord]) };
   }
 }
 

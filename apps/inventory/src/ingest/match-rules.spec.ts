@@ -1,4 +1,7 @@
-import { MatchRuleError, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
+import { MatchRuleError, matchKeysOf as keysIn, parseMatchRules, valueAt } from './match-rules';
+
+const SCOPE = { domain_id: 'domain-1', workspace_id: 'ws-1' };
+const matchKeysOf = (resource: Record<string, unknown>, rules: string[][]) => keysIn(resource, rules, SCOPE);
 
 const AWS_RULE = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] };
 
@@ -46,6 +49,12 @@ describe('matchKeysOf', () => {
     const one = matchKeysOf({ a: 'x', b: 'x' }, [['a']]);
     const other = matchKeysOf({ a: 'x', b: 'x' }, [['b']]);
     expect(one.identity).not.toEqual(other.identity);
+  });
+
+  it('keys by domain and workspace too, so the same resource elsewhere is another resource', () => {
+    const rules = parseMatchRules(AWS_RULE);
+    expect(keysIn(instance, rules, { ...SCOPE, workspace_id: 'ws-2' }).identity).not.toEqual(matchKeysOf(instance, rules).identity);
+    expect(keysIn(instance, rules, { ...SCOPE, domain_id: 'domain-2' }).identity).not.toEqual(matchKeysOf(instance, rules).identity);
   });
 
   it('skips a rule with an empty value instead of widening it, and uses the next rule', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RawJson } from '@cloud-inventory/grpc';
 
 /** A plugin's match rules in priority order: {"1": ["reference.resource_id", "provider", ...], "2": [...]}. */
 export type MatchRules = string[][];
@@ -26,14 +27,15 @@ export function parseMatchRules(raw: unknown): MatchRules {
   });
 }
 
-/** The value at a dotted path of a resource ("reference.resource_id"). */
+/** The value at a dotted path of a resource ("reference.resource_id"); nested RawJson is decoded on the way. */
 export function valueAt(resource: Record<string, unknown>, path: string): unknown {
   let node: unknown = resource;
   for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node instanceof RawJson) node = node.value();
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
-  return node;
+  return node instanceof RawJson ? node.value() : node;
 }
 
 function isPresent(value: unknown): boolean {
@@ -47,17 +49,24 @@ export interface MatchKeys {
   secondary: string[];
 }
 
+/** Where a resource lives: matching never crosses a domain or a workspace. */
+export interface MatchScope {
+  domain_id: string;
+  workspace_id: string;
+}
+
 /**
- * One key per usable rule: a hash of the rule's key names and the resource's values for them.
- * Unlike Cloudforet, which drops keys with empty values and so widens the match, a rule with a
- * missing value is skipped as a whole. No usable rule at all is an error.
+ * One key per usable rule: a hash of the scope, the rule's key names and the resource's values
+ * for them, so that a key alone finds its rows through one index. Unlike Cloudforet, which drops
+ * keys with empty values and so widens the match, a rule with a missing value is skipped as a
+ * whole. No usable rule at all is an error.
  */
-export function matchKeysOf(resource: Record<string, unknown>, rules: MatchRules): MatchKeys {
+export function matchKeysOf(resource: Record<string, unknown>, rules: MatchRules, scope: MatchScope): MatchKeys {
   const keys: string[] = [];
   for (const rule of rules) {
     const values = rule.map((path) => valueAt(resource, path));
     if (!values.every(isPresent)) continue;
-    keys.push(createHash('md5').update(JSON.stringify([rule, values])).digest('hex'));
+    keys.push(createHash('md5').update(JSON.stringify([scope.domain_id, scope.workspace_id, rule, values])).digest('hex'));
   }
   if (keys.length === 0) {
     const wanted = rules.map((rule) => rule.join(', ')).join(' | ');

@@ -1,20 +1,16 @@
-import type { inventoryPlugin } from '@cloud-inventory/proto';
 import { FailedItem, ResourceItem } from './ingest-item';
-import { normalizeResource } from './resource-normalizer';
+import { resourceInfoFrame } from '../testing/resource-frames';
+import { normalizeResource as normalizeIn } from './resource-normalizer';
+
+const SCOPE = { domain_id: 'domain-1', workspace_id: 'ws-1' };
+const normalizeResource = (info: Parameters<typeof resourceInfoFrame>[0], redact: (t: string) => string) =>
+  normalizeIn(resourceInfoFrame(info), SCOPE, redact);
 
 const RULES = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] };
 const keep = (text: string) => text;
 
-function info(resource: Record<string, unknown>, extra: Partial<inventoryPlugin.ResourceInfo> = {}): inventoryPlugin.ResourceInfo {
-  return {
-    state: 'SUCCESS' as inventoryPlugin.ResourceInfo_State,
-    message: '',
-    resource_type: 'inventory.CloudService',
-    match_rules: RULES,
-    options: {},
-    resource,
-    ...extra,
-  };
+function info(resource: Record<string, unknown>, extra: Parameters<typeof resourceInfoFrame>[0] = {}): Parameters<typeof resourceInfoFrame>[0] {
+  return { state: 'SUCCESS', resource_type: 'inventory.CloudService', match_rules: RULES, resource, ...extra };
 }
 
 const vm = {
@@ -34,16 +30,18 @@ describe('normalizeResource', () => {
   it('turns a Cloudforet CloudService into a row with its identity and content hash', () => {
     const item = normalizeResource(info(vm), keep) as ResourceItem;
     expect(item.kind).toBe('cloud_service');
-    expect(item.row).toMatchObject({ name: 'web-1', instance_size: 2, tags: { env: 'prod' }, data: { os: 'linux' }, region_code: '' });
+    expect(JSON.parse(JSON.stringify(item.row))).toMatchObject({ name: 'web-1', instance_size: 2, tags: { env: 'prod' }, data: { os: 'linux' }, region_code: '' });
     expect(item.identity).toMatch(/^[0-9a-f]{32}$/);
     expect(item.contentHash).not.toEqual((normalizeResource(info({ ...vm, name: 'web-2' }), keep) as ResourceItem).contentHash);
-    expect(item.source).toBe(vm);
+    // the hash is over the resource as encoded, and the bytes go on to the storage plugin as they are
+    expect(item.contentHash).toEqual((normalizeResource(info(structuredClone(vm)), keep) as ResourceItem).contentHash);
+    expect(item.source).toBeInstanceOf(Buffer);
   });
 
   it('reads json_data and json_metadata, as AWS plugins send them', () => {
     const item = normalizeResource(info({ ...vm, data: undefined, json_data: '{"a":{"b":1}}', json_metadata: '{"view":[]}' }), keep) as ResourceItem;
-    expect(item.row['data']).toEqual({ a: { b: 1 } });
-    expect(item.row['metadata']).toEqual({ view: [] });
+    expect(JSON.parse(JSON.stringify(item.row['data']))).toEqual({ a: { b: 1 } });
+    expect(JSON.parse(JSON.stringify(item.row['metadata']))).toEqual({ view: [] });
   });
 
   it.each([
@@ -64,7 +62,7 @@ describe('normalizeResource', () => {
   it('keeps a plugin ErrorResource (or any FAILURE) as ERROR_PLUGIN with its message, redacted', () => {
     const item = normalizeResource(
       info({ resource_type: 'inventory.CloudService', provider: 'aws', cloud_service_group: 'S3' }, {
-        state: 'FAILURE' as inventoryPlugin.ResourceInfo_State,
+        state: 'FAILURE',
         resource_type: 'inventory.ErrorResource',
         message: 'AccessDenied for key AKIASECRET',
       }),
@@ -81,7 +79,8 @@ describe('normalizeResource', () => {
     expect((normalizeResource(info(vm, { resource_type: 'inventory.Metric' }), keep) as FailedItem).error.error_code).toBe(
       'ERROR_UNSUPPORTED_RESOURCE_TYPE',
     );
-    expect((normalizeResource(info(vm, { match_rules: undefined }), keep) as FailedItem).error).toMatchObject({
+    const { match_rules: _none, ...withoutRules } = info(vm);
+    expect((normalizeResource(withoutRules, keep) as FailedItem).error).toMatchObject({
       error_code: 'ERROR_MATCH_RULE',
       message: 'Match rule is not defined.',
     });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { inventoryPlugin } from '@cloud-inventory/proto';
+import { RawJson, ResourceInfoMessage } from '@cloud-inventory/grpc';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { FailedItem, IngestItem, ResourceKind } from './ingest-item';
-import { MatchRuleError, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
+import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +38,8 @@ function text(resource: Json, key: string, required = false): string {
   return value;
 }
 
-function object(resource: Json, key: string, jsonKey?: string): Json {
+/** A JSON object field: kept as RawJson (its JSON text is written straight from the wire), or parsed from json_<key>. */
+function object(resource: Json, key: string, jsonKey?: string): Json | RawJson {
   const encoded = jsonKey ? resource[jsonKey] : undefined;
   if (typeof encoded === 'string' && encoded.length > 0) {
     let parsed: unknown;
@@ -54,16 +55,28 @@ function object(resource: Json, key: string, jsonKey?: string): Json {
   }
   const value = resource[key];
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) {
-    throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter type is invalid. (key = ${key}, type = object)`);
+  if (value instanceof RawJson) {
+    if (value.kind === 'struct') return value;
+  } else if (isObject(value)) {
+    return value;
   }
-  return value;
+  throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter type is invalid. (key = ${key}, type = object)`);
+}
+
+/** A small nested object, decoded. */
+function smallObject(resource: Json, key: string): Json {
+  const value = object(resource, key);
+  return value instanceof RawJson ? (value.value() as Json) : value;
 }
 
 /** Tags as a dict; Cloudforet plugins may also send [{key, value}, ...]. */
-function tags(resource: Json): Json {
-  const value = resource['tags'];
+function tags(resource: Json): Json | RawJson {
+  let value = resource['tags'];
   if (value === undefined || value === null) return {};
+  if (value instanceof RawJson) {
+    if (value.kind === 'struct') return value;
+    value = value.value();
+  }
   if (isObject(value)) return value;
   if (Array.isArray(value)) {
     const result: Json = {};
@@ -79,7 +92,8 @@ function tags(resource: Json): Json {
 }
 
 function stringList(resource: Json, key: string): string[] {
-  const value = resource[key];
+  const raw = resource[key];
+  const value = raw instanceof RawJson ? raw.value() : raw;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter type is invalid. (key = ${key}, type = list of strings)`);
@@ -98,7 +112,7 @@ function float(resource: Json, key: string): number {
 }
 
 function cloudServiceRow(resource: Json): Json {
-  const reference = object(resource, 'reference');
+  const reference = smallObject(resource, 'reference');
   return {
     name: text(resource, 'name'),
     account: text(resource, 'account'),
@@ -120,7 +134,8 @@ function cloudServiceRow(resource: Json): Json {
 }
 
 function cloudServiceTypeRow(resource: Json): Json {
-  const labels = resource['labels'] ?? [];
+  const rawLabels = resource['labels'];
+  const labels = (rawLabels instanceof RawJson ? rawLabels.value() : rawLabels) ?? [];
   if (!Array.isArray(labels)) {
     throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', 'Parameter type is invalid. (key = labels, type = list)');
   }
@@ -174,11 +189,12 @@ function failure(code: string, message: string, additional: Json): FailedItem {
  * Classifies one ResourceInfo of a collect stream: a resource for one of our tables, or a
  * failure with the reason (the plugin's ErrorResource or FAILURE state, an unsupported type,
  * missing match rules, invalid fields). Pure and per-resource; the stream goes on either way.
+ * The content hash is taken over the resource's bytes as the plugin encoded them.
  */
-export function normalizeResource(info: inventoryPlugin.ResourceInfo, redact: (text: string) => string): IngestItem {
+export function normalizeResource(info: ResourceInfoMessage, scope: MatchScope, redact: (text: string) => string): IngestItem {
   const resourceType = info.resource_type || '';
   const resource = isObject(info.resource) ? (info.resource as Json) : {};
-  const state = info.state as string;
+  const state = info.state;
   if (resourceType === 'inventory.ErrorResource' || state === 'FAILURE') {
     const message = redact(info.message || 'The plugin reported a failure without a message.');
     return failure('ERROR_PLUGIN', message, describeResource(String(resource['resource_type'] ?? resourceType), resource));
@@ -193,9 +209,11 @@ export function normalizeResource(info: inventoryPlugin.ResourceInfo, redact: (t
   }
   try {
     const row = ROW_OF_KIND[kind](resource);
-    const keys = matchKeysOf(resource, parseMatchRules(info.match_rules));
-    const contentHash = createHash('md5').update(JSON.stringify(resource)).digest('hex');
-    return { kind, identity: keys.identity, secondary: keys.secondary, contentHash, row, source: resource };
+    const keys = matchKeysOf(resource, parseMatchRules(info.match_rules), scope);
+    const contentHash = createHash('md5')
+      .update(info.resource_bytes ?? Buffer.alloc(0))
+      .digest('hex');
+    return { kind, identity: keys.identity, secondary: keys.secondary, contentHash, row, source: info.resource_bytes ?? Buffer.alloc(0) };
   } catch (error) {
     if (error instanceof MatchRuleError) {
       return failure('ERROR_MATCH_RULE', error.message, describeResource(resourceType, resource));

@@ -89,14 +89,16 @@ const q = (identifier: string) => `"${identifier}"`;
  *   cloud_service: $4 collector_id, $5 secret_id, $6 service_account_id, $7 project_id, $8 job_id
  *   other tables:  $4 updated_by (the collector id)
  *
- * Matching: a resource's identity (its first usable match rule) is looked up through the unique
- * index and written with INSERT … ON CONFLICT, which is also safe against a concurrent writer;
- * only when the identity matches nothing are its lower-priority rules tried (GIN index), and a
- * match there updates that row. More than one row matching a lower rule is a failure
- * (Cloudforet's ERROR_TOO_MANY_MATCH). Rows whose content hash did not change are not rewritten.
- * Returns one row: created, updated, too_many (the ords that matched several rows).
+ * Match keys already hash the domain and workspace in, so every lookup is one index probe per
+ * resource, driven from the batch (LATERAL … LIMIT), whatever the planner believes about table
+ * sizes (statistics are stale while a collect fills a table). A resource's identity (its first
+ * usable match rule) is written with INSERT … ON CONFLICT, which is also safe against a
+ * concurrent writer. Only when the identity matches nothing are its lower-priority rules tried
+ * (`withSecondary`, used when a batch has any), and a match there updates that row; more than one
+ * row matching is a failure (Cloudforet's ERROR_TOO_MANY_MATCH). Rows whose content hash did not
+ * change are not rewritten. Returns one row: created, updated, too_many (ords matching several rows).
  */
-export function buildUpsertStatement(spec: ResourceTableSpec): string {
+export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boolean): string {
   const t = spec.table;
   const id = q(spec.idColumn);
   const live = spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
@@ -111,9 +113,9 @@ export function buildUpsertStatement(spec: ResourceTableSpec): string {
   ].join(', ');
 
   const fixedColumns = spec.tracksCollection
-    ? ['collector_id', 'secret_id', 'service_account_id', 'project_id', 'last_collected_at']
+    ? ['collector_id', 'secret_id', 'service_account_id', 'project_id', 'collected_by_job', 'last_collected_at']
     : ['updated_by'];
-  const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', 'now()'] : ['$4'];
+  const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', '$8', 'now()'] : ['$4'];
 
   const setFrom = (source: string) =>
     [
@@ -128,6 +130,7 @@ export function buildUpsertStatement(spec: ResourceTableSpec): string {
             `secret_id = $5`,
             `service_account_id = $6`,
             `project_id = $7`,
+            `collected_by_job = $8`,
             `last_collected_at = now()`,
             `state = 'ACTIVE'`,
             `disconnected_count = 0`,
@@ -141,6 +144,8 @@ export function buildUpsertStatement(spec: ResourceTableSpec): string {
     spec.tracksCollection
       ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.state <> 'ACTIVE' OR t.disconnected_count > 0 OR t.secret_id <> $5)`
       : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
+  const fresh = spec.tracksCollection ? `m.content_hash = i.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = $5` : `m.content_hash = i.content_hash`;
+  const matchedColumns = spec.tracksCollection ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id` : `t.${id} AS id, t.content_hash`;
 
   const insertColumns = [
     id,
@@ -163,14 +168,48 @@ export function buildUpsertStatement(spec: ResourceTableSpec): string {
     ...fixedValues,
   ].join(', ');
 
+  const secondaryParts = withSecondary
+    ? `,
+secondary_candidates AS (
+  SELECT i.ord, k.rank, c.id
+  FROM input i
+  CROSS JOIN LATERAL unnest(i.secondary_keys) WITH ORDINALITY AS k(key, rank)
+  CROSS JOIN LATERAL (
+    (SELECT t.${id} AS id FROM ${q(t)} t WHERE t.identity_key = k.key${live} LIMIT 2)
+    UNION
+    (SELECT t.${id} AS id FROM ${q(t)} t WHERE t.secondary_keys @> ARRAY[k.key] AND cardinality(t.secondary_keys) > 0${live} LIMIT 2)
+  ) c
+  WHERE NOT EXISTS (SELECT 1 FROM by_identity b WHERE b.ord = i.ord)
+),
+by_secondary AS (
+  SELECT ord, min(id) AS id, count(DISTINCT id) AS matches
+  FROM (SELECT c.*, min(c.rank) OVER (PARTITION BY c.ord) AS best FROM secondary_candidates c) ranked
+  WHERE rank = best
+  GROUP BY ord
+)`
+    : `,
+by_secondary AS (
+  SELECT NULL::int AS ord, NULL::text AS id, 0::bigint AS matches WHERE false
+)`;
+
+  const secondaryUpdate = withSecondary
+    ? `,
+secondary_updated AS (
+  UPDATE ${q(t)} t SET identity_key = i.identity_key, ${setFrom('i')}
+  FROM by_secondary s JOIN input i ON i.ord = s.ord
+  WHERE s.matches = 1 AND t.${id} = s.id AND ${changed('i')}
+  RETURNING t.${id} AS id
+)`
+    : '';
+
   const seen = spec.tracksCollection
     ? `,
 seen AS (
+  -- rows this job matched but did not rewrite; the rows it wrote carry collected_by_job
   INSERT INTO collect_seen (job_id, secret_id, cloud_service_id)
   SELECT $8, $5, s.id FROM (
-    SELECT id FROM by_identity
-    UNION SELECT id FROM upserted
-    UNION SELECT id FROM by_secondary WHERE matches = 1
+    SELECT id FROM by_identity WHERE unchanged${withSecondary ? `
+    UNION SELECT s.id FROM by_secondary s WHERE s.matches = 1 AND NOT EXISTS (SELECT 1 FROM secondary_updated u WHERE u.id = s.id)` : ''}
   ) s
   ON CONFLICT DO NOTHING
 )`
@@ -180,44 +219,59 @@ seen AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(${recordset})
 ),
 by_identity AS (
-  SELECT i.ord, t.${id} AS id
-  FROM input i JOIN ${q(t)} t
-    ON t.domain_id = $2 AND t.workspace_id = $3 AND t.identity_key = i.identity_key${live}
-),
-secondary_candidates AS (
-  SELECT i.ord, k.rank, t.${id} AS id
+  SELECT i.ord, m.id, (${fresh}) AS unchanged
   FROM input i
-  CROSS JOIN LATERAL unnest(i.secondary_keys) WITH ORDINALITY AS k(key, rank)
-  JOIN ${q(t)} t
-    ON t.domain_id = $2 AND t.workspace_id = $3${live}
-   AND (t.identity_key = k.key OR t.secondary_keys @> ARRAY[k.key])
-  WHERE cardinality(i.secondary_keys) > 0
-    AND NOT EXISTS (SELECT 1 FROM by_identity b WHERE b.ord = i.ord)
-),
-by_secondary AS (
-  SELECT ord, min(id) AS id, count(DISTINCT id) AS matches
-  FROM (SELECT c.*, min(c.rank) OVER (PARTITION BY c.ord) AS best FROM secondary_candidates c) ranked
-  WHERE rank = best
-  GROUP BY ord
-),
+  CROSS JOIN LATERAL (SELECT ${matchedColumns} FROM ${q(t)} t WHERE t.identity_key = i.identity_key${live} LIMIT 1) m
+)${secondaryParts},
 upserted AS (
+  -- new and changed resources only: an unchanged one costs one index probe and no write
   INSERT INTO ${q(t)} AS t (${insertColumns})
   SELECT ${insertValues}
   FROM input i
   WHERE NOT EXISTS (SELECT 1 FROM by_secondary s WHERE s.ord = i.ord)
+    AND NOT EXISTS (SELECT 1 FROM by_identity b WHERE b.ord = i.ord AND b.unchanged)
   ORDER BY i.identity_key
-  ON CONFLICT (domain_id, workspace_id, identity_key)${conflictWhere} DO UPDATE SET ${setFrom('EXCLUDED')}
+  ON CONFLICT (identity_key)${conflictWhere} DO UPDATE SET ${setFrom('EXCLUDED')}
   WHERE ${changed('EXCLUDED')}
   RETURNING t.${id} AS id, (t.xmax = 0) AS created
-),
-secondary_updated AS (
-  UPDATE ${q(t)} t SET identity_key = i.identity_key, ${setFrom('i')}
-  FROM by_secondary s JOIN input i ON i.ord = s.ord
-  WHERE s.matches = 1 AND t.${id} = s.id AND ${changed('i')}
-  RETURNING t.${id} AS id
-)${seen}
+)${secondaryUpdate}${seen}
 SELECT
   (SELECT count(*) FROM upserted WHERE created)::int AS created,
-  ((SELECT count(*) FROM upserted WHERE NOT created) + (SELECT count(*) FROM secondary_updated))::int AS updated,
+  ((SELECT count(*) FROM upserted WHERE NOT created)${withSecondary ? ' + (SELECT count(*) FROM secondary_updated)' : ''})::int AS updated,
   COALESCE((SELECT array_agg(ord) FROM by_secondary WHERE matches > 1), '{}') AS too_many`;
+}
+
+/**
+ * The first statement of a batch: looks each resource up by its identity and content hash
+ * (arrays of keys and hashes, not the resources) and answers which ones must be written. The
+ * unchanged ones are only recorded as seen (cloud services), so that a re-collect of an
+ * unchanged inventory sends and writes almost nothing. Parameters:
+ *   $1 identity keys, $2 content hashes (in batch order);
+ *   cloud_service: $3 job_id, $4 secret_id
+ * Returns the 0-based positions of the resources to write.
+ */
+export function buildProbeStatement(spec: ResourceTableSpec): string {
+  const t = q(spec.table);
+  const id = q(spec.idColumn);
+  const live = spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
+  const unchanged = spec.tracksCollection
+    ? `m.content_hash = p.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = $4`
+    : `m.content_hash = p.content_hash`;
+  const matched = spec.tracksCollection
+    ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id`
+    : `t.${id} AS id, t.content_hash`;
+  const seen = spec.tracksCollection
+    ? `,
+seen AS (
+  INSERT INTO collect_seen (job_id, secret_id, cloud_service_id)
+  SELECT $3, $4, id FROM probe WHERE unchanged
+  ON CONFLICT DO NOTHING
+)`
+    : '';
+  return `WITH probe AS (
+  SELECT p.ord - 1 AS ord, m.id, COALESCE(${unchanged}, false) AS unchanged
+  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(identity_key, content_hash, ord)
+  LEFT JOIN LATERAL (SELECT ${matched} FROM ${t} t WHERE t.identity_key = p.identity_key${live} LIMIT 1) m ON true
+)${seen}
+SELECT ord FROM probe WHERE NOT unchanged ORDER BY ord`;
 }

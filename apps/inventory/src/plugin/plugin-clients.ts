@@ -3,7 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import { inventoryPlugin } from '@cloud-inventory/proto';
 import {
   GRPC_CLIENT_OPTIONS,
+  ResourceInfoMessage,
   correlationMetadata,
+  decodeResourceInfo,
+  encodeExportRequest,
   serviceClientConstructor,
   unaryCall,
 } from '@cloud-inventory/grpc';
@@ -103,24 +106,37 @@ export class CollectorPluginClient {
     }
   }
 
-  /** The raw server stream of ResourceInfo; the caller iterates it (backpressure) and may cancel it. */
+  /**
+   * The server stream of ResourceInfo, decoded by the fast Struct reader (it keeps each
+   * resource's bytes); the caller iterates it, which applies backpressure, and may cancel it.
+   */
   collect(
     request: { options: JsonObject; secret_data: JsonObject; filter: JsonObject; task_options: JsonObject | null },
     deadlineMs: number,
     correlationId: string,
-  ): grpc.ClientReadableStream<inventoryPlugin.ResourceInfo> {
-    const method = (this.collectorClient as unknown as Record<string, Function>)['collect'];
+  ): grpc.ClientReadableStream<ResourceInfoMessage> {
     const body: Record<string, unknown> = {
       options: request.options,
       secret_data: request.secret_data,
       filter: request.filter,
     };
     if (request.task_options) body['task_options'] = request.task_options;
-    return method.call(this.collectorClient, body, correlationMetadata(correlationId), {
-      deadline: Date.now() + deadlineMs,
-    });
+    return this.collectorClient.makeServerStreamRequest(
+      COLLECT.path,
+      COLLECT.requestSerialize,
+      decodeResourceInfo,
+      body,
+      correlationMetadata(correlationId),
+      { deadline: Date.now() + deadlineMs },
+    );
   }
 }
+
+const COLLECT = (serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Collector') as unknown as {
+  service: { collect: { path: string; requestSerialize: (value: unknown) => Buffer } };
+}).service.collect;
+
+const EXPORT_PATH = '/spaceone.api.inventory.plugin.Storage/export';
 
 /** spaceone.api.inventory.plugin.Storage of one plugin. */
 export class StoragePluginClient {
@@ -149,5 +165,23 @@ export class StoragePluginClient {
   async export(options: JsonObject, data: JsonObject, correlationId: string): Promise<void> {
     await this.call('export', { options, schema: '', secret_data: {}, data }, correlationId);
   }
-}
 
+  /**
+   * An export of collected resources, sent as they came from the collector plugin: their Struct
+   * bytes go into the request unchanged, so nothing is decoded or encoded again.
+   */
+  exportResources(options: JsonObject, header: JsonObject, resources: Buffer[], correlationId: string): Promise<void> {
+    const request = encodeExportRequest(options, header, resources);
+    return new Promise<void>((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        EXPORT_PATH,
+        (buffer: Buffer) => buffer,
+        () => undefined,
+        request,
+        correlationMetadata(correlationId),
+        { deadline: Date.now() + this.deadlineMs },
+        (error) => (error ? reject(pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, 'export', error)) : resolve()),
+      );
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { serviceClientConstructor } from './grpc-client';
+import { decodeResourceInfo, encodeExportRequest, encodeResourceInfo, shallowToJson } from './resource-info-codec';
+import { FastWriter, RawJson } from './struct-codec';
+
+type Serializers = {
+  responseSerialize(value: unknown): Buffer;
+  responseDeserialize(buf: Buffer): Record<string, unknown>;
+  requestSerialize(value: unknown): Buffer;
+  requestDeserialize(buf: Buffer): Record<string, unknown>;
+};
+const collect = (serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Collector') as unknown as {
+  service: Record<string, Serializers>;
+}).service['collect'];
+const exportMethod = (serviceClientConstructor('storagePlugin', 'spaceone.api.inventory.plugin.Storage') as unknown as {
+  service: Record<string, Serializers>;
+}).service['export'];
+
+const resource = {
+  name: 'web-1 ✓ 云',
+  provider: 'aws',
+  instance_size: 2.5,
+  negative: -3,
+  big: 2 ** 53 - 1,
+  flag: true,
+  off: false,
+  nothing: null,
+  empty: '',
+  ip_addresses: ['10.0.0.1', '10.0.0.2'],
+  reference: { resource_id: 'i-1', external_link: '' },
+  data: { compute: { az: 'a', disks: [{ size: 8, tags: [] }, { size: 16 }] }, deep: { a: { b: { c: { d: [[1], [2, [3]]] } } } }, emptyObject: {} },
+};
+
+describe('decodeResourceInfo', () => {
+  it('reads what a protobuf encoder wrote, with the same JSON the generic decoder gives', () => {
+    const frame = collect.responseSerialize({
+      state: 'SUCCESS',
+      message: 'ok',
+      resource_type: 'inventory.CloudService',
+      match_rules: { '1': ['reference.resource_id', 'provider'] },
+      resource,
+      options: { update_mode: 'MERGE' },
+    });
+    const decoded = decodeResourceInfo(frame);
+    const generic = collect.responseDeserialize(frame);
+    expect(decoded).toMatchObject({
+      state: 'SUCCESS',
+      message: 'ok',
+      resource_type: 'inventory.CloudService',
+      match_rules: generic['match_rules'],
+      options: { update_mode: 'MERGE' },
+    });
+    expect(shallowToJson(decoded.resource!)).toEqual(generic['resource']);
+    expect(shallowToJson(decoded.resource!)).toEqual(resource);
+  });
+
+  it('reads nested objects lazily: as values, or straight as the JSON text of the same value', () => {
+    const decoded = decodeResourceInfo(collect.responseSerialize({ resource }));
+    expect(decoded.resource!['name']).toBe(resource.name);
+    const data = decoded.resource!['data'] as RawJson;
+    expect(data).toBeInstanceOf(RawJson);
+    expect(JSON.parse(data.text())).toEqual(resource.data);
+    expect(data.value()).toEqual(resource.data);
+    expect(JSON.parse(JSON.stringify(decoded.resource))).toEqual(resource);
+    const tricky = { s: 'quote " backslash \\ tab \t newline \n nul \u0000 emoji 🚀 云', n: [0, -0.5, 1e21, 2 ** 53], e: {}, l: [] };
+    const raw = decodeResourceInfo(collect.responseSerialize({ resource: { tricky } })).resource!['tricky'] as RawJson;
+    expect(JSON.parse(raw.text())).toEqual(tricky);
+    const writer = new FastWriter(16);
+    raw.writeJson(writer);
+    expect(JSON.parse(writer.finish().toString('utf8'))).toEqual(tricky);
+    const dataBytes = new FastWriter(16);
+    data.writeJson(dataBytes);
+    expect(dataBytes.finish().toString('utf8')).toEqual(data.text());
+  });
+
+  it('keeps the resource bytes, which change exactly when the resource does', () => {
+    const hash = (value: unknown) =>
+      createHash('md5').update(decodeResourceInfo(collect.responseSerialize({ resource: value })).resource_bytes!).digest('hex');
+    expect(hash(resource)).toEqual(hash(structuredClone(resource)));
+    expect(hash({ ...resource, name: 'web-2' })).not.toEqual(hash(resource));
+  });
+
+  it('gives defaults for an empty frame, state names for numbers, and skips unknown fields', () => {
+    expect(decodeResourceInfo(Buffer.alloc(0))).toMatchObject({ state: 'NONE', message: '', resource: undefined });
+    const frame = Buffer.concat([collect.responseSerialize({ state: 'FAILURE', message: 'denied' }), Buffer.from([0x78, 0x05, 0x82, 0x01, 0x01, 0x00])]);
+    expect(decodeResourceInfo(frame)).toMatchObject({ state: 'FAILURE', message: 'denied' });
+  });
+
+  it('rejects a truncated frame instead of inventing data', () => {
+    const frame = collect.responseSerialize({ resource });
+    expect(() => decodeResourceInfo(frame.subarray(0, frame.length - 5))).toThrow(RangeError);
+  });
+});
+
+describe('encodeResourceInfo', () => {
+  it('writes what the generic protobuf decoder reads back, field for field', () => {
+    const info = {
+      state: 'FAILURE',
+      message: 'denied',
+      resource_type: 'inventory.ErrorResource',
+      match_rules: { '1': ['name'] },
+      resource,
+      options: { update_mode: 'MERGE' },
+    };
+    expect(collect.responseDeserialize(encodeResourceInfo(info))).toEqual({ ...info, resource: collect.responseDeserialize(collect.responseSerialize(info))['resource'] });
+    const decoded = decodeResourceInfo(encodeResourceInfo(info));
+    expect({ ...decoded, resource: shallowToJson(decoded.resource!) }).toMatchObject(info);
+  });
+
+  it('omits defaults as proto3 does, and refuses an unknown state', () => {
+    expect(encodeResourceInfo({ state: 'NONE' })).toHaveLength(0);
+    expect(collect.responseDeserialize(encodeResourceInfo({ resource: {} }))).toMatchObject({ state: 'NONE', resource: {} });
+    expect(() => encodeResourceInfo({ state: 'EXPLODED' })).toThrow('unknown state');
+  });
+});
+
+describe('encodeExportRequest', () => {
+  it('builds an ExportRequest a protobuf decoder reads back, reusing the resources bytes as they came', () => {
+    const frames = [resource, { name: 'db', tags: { env: 'prod' } }].map((r) => decodeResourceInfo(collect.responseSerialize({ resource: r })));
+    const request = encodeExportRequest(
+      { path: 'nightly' },
+      { kind: 'resources', job_id: 'job-1', resource_type: 'inventory.CloudService' },
+      frames.map((f) => f.resource_bytes!),
+    );
+    expect(exportMethod.requestDeserialize(request)).toEqual({
+      options: { path: 'nightly' },
+      schema: '',
+      secret_data: null,
+      data: {
+        kind: 'resources',
+        job_id: 'job-1',
+        resource_type: 'inventory.CloudService',
+        resources: [resource, { name: 'db', tags: { env: 'prod' } }],
+      },
+    });
+  });
+});
