@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
+import { setupOpenApi } from './common/openapi';
 import { openDatabase } from './database/database-runtime';
 import { InventoryConfig, loadInventoryConfig } from './inventory.config';
 import { InventoryModule } from './inventory.module';
@@ -33,6 +34,7 @@ export async function bootstrap(config: InventoryConfig = loadInventoryConfig())
     app.useBodyParser('json', { limit: '16mb' });
     app.useGlobalFilters(new AllExceptionsFilter());
     app.enableShutdownHooks();
+    setupOpenApi(app);
     app.connectMicroservice(grpcServerOptions(config.grpcListen, ['inventoryV1', 'secretV1']), { inheritAppConfig: true });
     await app.startAllMicroservices();
     await app.listen(config.httpPort, config.httpHost);

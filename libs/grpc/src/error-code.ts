@@ -7,6 +7,14 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 export enum ErrorCode {
   INVALID_ARGUMENT = 'ERROR_INVALID_ARGUMENT',
   REQUIRED_PARAMETER = 'ERROR_REQUIRED_PARAMETER',
+  // the query language's errors (libs/query QueryErrorCode), all the caller's fault
+  INVALID_PARAMETER = 'ERROR_INVALID_PARAMETER',
+  INVALID_PARAMETER_TYPE = 'ERROR_INVALID_PARAMETER_TYPE',
+  OPERATOR_VALUE_TYPE = 'ERROR_OPERATOR_VALUE_TYPE',
+  OPERATOR_LIST_VALUE_TYPE = 'ERROR_OPERATOR_LIST_VALUE_TYPE',
+  OPERATOR_BOOLEAN_TYPE = 'ERROR_OPERATOR_BOOLEAN_TYPE',
+  OPERATOR_DICT_VALUE_TYPE = 'ERROR_OPERATOR_DICT_VALUE_TYPE',
+  DB_QUERY = 'ERROR_DB_QUERY',
   NOT_FOUND = 'ERROR_NOT_FOUND',
   ALREADY_EXISTS = 'ERROR_ALREADY_EXISTS',
   FAILED_PRECONDITION = 'ERROR_FAILED_PRECONDITION',
@@ -31,6 +39,13 @@ export function statusOf(code: ErrorCode): StatusMapping {
   switch (code) {
     case ErrorCode.INVALID_ARGUMENT:
     case ErrorCode.REQUIRED_PARAMETER:
+    case ErrorCode.INVALID_PARAMETER:
+    case ErrorCode.INVALID_PARAMETER_TYPE:
+    case ErrorCode.OPERATOR_VALUE_TYPE:
+    case ErrorCode.OPERATOR_LIST_VALUE_TYPE:
+    case ErrorCode.OPERATOR_BOOLEAN_TYPE:
+    case ErrorCode.OPERATOR_DICT_VALUE_TYPE:
+    case ErrorCode.DB_QUERY:
     case ErrorCode.VERIFY_PLUGIN_FAILURE:
       return { grpc: GrpcStatus.INVALID_ARGUMENT, http: 400 };
     case ErrorCode.NOT_FOUND:

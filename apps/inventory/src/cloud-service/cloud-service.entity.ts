@@ -13,6 +13,11 @@ export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 @Index('IDX_cloud_service_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 @Index('IDX_cloud_service_collection', ['collector_id', 'secret_id'])
 @Index('IDX_cloud_service_domain_type', ['domain_id', 'provider', 'cloud_service_group', 'cloud_service_type'])
+// list paths: the default order (created_at) within a domain
+@Index('IDX_cloud_service_domain_created', ['domain_id', 'created_at'])
+// filters on data.* / tags.* (the query compiler's @? and @> tests); jsonb_path_ops, set in the migration
+@Index('IDX_cloud_service_data', ['data'], { type: 'gin' })
+@Index('IDX_cloud_service_tags', ['tags'], { type: 'gin' })
 export class CloudServiceEntity {
   @PrimaryColumn({ type: 'text' })
   cloud_service_id!: string;

@@ -37,11 +37,11 @@ export class CloudServiceGrpcController implements inventoryV1.CloudServiceContr
     return notImplemented('CloudService.export');
   }
 
-  analyze(): never {
-    return notImplemented('CloudService.analyze');
+  analyze(request: inventoryV1.CloudServiceAnalyzeQuery, metadata?: Metadata) {
+    return this.cloudServices.analyze(request, this.scopes.fromMetadata(metadata));
   }
 
-  stat(): never {
-    return notImplemented('CloudService.stat');
+  stat(request: inventoryV1.CloudServiceStatQuery, metadata?: Metadata) {
+    return this.cloudServices.stat(request, this.scopes.fromMetadata(metadata));
   }
 }

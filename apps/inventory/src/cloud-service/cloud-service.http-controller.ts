@@ -1,5 +1,6 @@
 import { Body, Controller, Headers } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { notImplemented } from '../common/not-implemented';
 import { RpcRoute, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
 import { CloudServiceService } from './cloud-service.service';
@@ -13,6 +14,22 @@ export class CloudServiceHttpController {
     private readonly cloudServices: CloudServiceService,
     private readonly scopes: ScopeResolver,
   ) {}
+
+  /** Routes of the contract this version does not serve yet answer 501 ERROR_NOT_IMPLEMENTED, as gRPC answers UNIMPLEMENTED. */
+  @RpcRoute('create')
+  create(): never {
+    return notImplemented('CloudService.create');
+  }
+
+  @RpcRoute('update')
+  update(): never {
+    return notImplemented('CloudService.update');
+  }
+
+  @RpcRoute('export')
+  export(): never {
+    return notImplemented('CloudService.export');
+  }
 
   @RpcRoute('delete')
   async delete(@Body(protoBody(`${T}CloudServiceRequest`)) request: inventoryV1.CloudServiceRequest, @Headers() headers: HeaderMap) {
@@ -28,5 +45,15 @@ export class CloudServiceHttpController {
   @RpcRoute('list')
   list(@Body(protoBody(`${T}CloudServiceQuery`)) request: inventoryV1.CloudServiceQuery, @Headers() headers: HeaderMap) {
     return this.cloudServices.list(request, this.scopes.fromHeaders(headers));
+  }
+
+  @RpcRoute('analyze')
+  analyze(@Body(protoBody(`${T}CloudServiceAnalyzeQuery`)) request: inventoryV1.CloudServiceAnalyzeQuery, @Headers() headers: HeaderMap) {
+    return this.cloudServices.analyze(request, this.scopes.fromHeaders(headers));
+  }
+
+  @RpcRoute('stat')
+  stat(@Body(protoBody(`${T}CloudServiceStatQuery`)) request: inventoryV1.CloudServiceStatQuery, @Headers() headers: HeaderMap) {
+    return this.cloudServices.stat(request, this.scopes.fromHeaders(headers));
   }
 }

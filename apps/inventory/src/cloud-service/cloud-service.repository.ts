@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, FindOptionsWhere, Not, Raw } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
+import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { CloudServiceEntity } from './cloud-service.entity';
+import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.query-schema';
 
 @Injectable()
 export class CloudServiceRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, CLOUD_SERVICE_QUERY_SCHEMA);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(CloudServiceEntity);
@@ -14,8 +21,17 @@ export class CloudServiceRepository {
     return this.repo.findOneBy({ domain_id: domainId, cloud_service_id: cloudServiceId });
   }
 
-  list(where: FindOptionsWhere<CloudServiceEntity>, order: Record<string, 'ASC' | 'DESC'>, skip: number, take: number) {
-    return this.repo.findAndCount({ where, order, skip, take });
+  /** list: Cloudforet's Query over CloudServiceInfo's keys, scoped first. */
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.stat(query, scope, typedFilters);
+  }
+
+  analyze(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.analyze(query, scope, typedFilters);
   }
 
   /** Soft delete, as collects do: the row stays, DELETED, and is never matched again. */
@@ -25,10 +41,5 @@ export class CloudServiceRepository {
       { state: 'DELETED', deleted_at: () => 'now()', updated_at: () => 'now()' },
     );
     return (result.affected ?? 0) > 0;
-  }
-
-  /** ip_addresses (a JSON array) contains the address. */
-  static hasIpAddress(address: string) {
-    return Raw((column) => `${column} @> jsonb_build_array(:address::text)`, { address });
   }
 }

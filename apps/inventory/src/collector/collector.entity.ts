@@ -26,6 +26,7 @@ export interface StoredSchedule {
 @Entity({ name: 'collector' })
 @Index('IDX_collector_domain_workspace', ['domain_id', 'workspace_id'])
 @Index('IDX_collector_domain_name', ['domain_id', 'name'])
+@Index('IDX_collector_domain_plugin', ['domain_id', 'plugin_id'])
 export class CollectorEntity {
   @PrimaryColumn({ type: 'text' })
   collector_id!: string;

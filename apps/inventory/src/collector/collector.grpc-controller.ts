@@ -2,7 +2,6 @@ import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { CollectService } from '../collect/collect.service';
-import { notImplemented } from '../common/not-implemented';
 import { ScopeResolver } from '../common/scope-resolver';
 import { CollectorService } from './collector.service';
 
@@ -43,8 +42,8 @@ export class CollectorGrpcController implements inventoryV1.CollectorController 
     return this.collectors.list(request, this.scopes.fromMetadata(metadata));
   }
 
-  stat(): never {
-    return notImplemented('Collector.stat');
+  stat(request: inventoryV1.CollectorStatQuery, metadata?: Metadata) {
+    return this.collectors.stat(request, this.scopes.fromMetadata(metadata));
   }
 
   async collect(request: inventoryV1.CollectRequest, metadata?: Metadata) {

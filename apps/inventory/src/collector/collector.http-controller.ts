@@ -53,6 +53,11 @@ export class CollectorHttpController {
     return this.collectors.list(request, this.scopes.fromHeaders(headers));
   }
 
+  @RpcRoute('stat')
+  stat(@Body(protoBody(`${T}CollectorStatQuery`)) request: inventoryV1.CollectorStatQuery, @Headers() headers: HeaderMap) {
+    return this.collectors.stat(request, this.scopes.fromHeaders(headers));
+  }
+
   @RpcRoute('collect')
   async collect(@Body(protoBody(`${T}CollectRequest`)) request: inventoryV1.CollectRequest, @Headers() headers: HeaderMap) {
     const scope = this.scopes.fromHeaders(headers);

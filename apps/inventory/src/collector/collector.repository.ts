@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { CollectorEntity } from './collector.entity';
+import { COLLECTOR_QUERY_SCHEMA } from './collector.query-schema';
 
 @Injectable()
 export class CollectorRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, COLLECTOR_QUERY_SCHEMA);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(CollectorEntity);
@@ -27,7 +34,12 @@ export class CollectorRepository {
     await manager.query(`UPDATE collector SET last_collected_at = now() WHERE collector_id = $1`, [collectorId]);
   }
 
-  list(where: FindOptionsWhere<CollectorEntity>, order: Record<string, 'ASC' | 'DESC'>, skip: number, take: number) {
-    return this.repo.findAndCount({ where, order, skip, take });
+  /** list: Cloudforet's Query over CollectorInfo's keys, scoped first. */
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope) {
+    return this.queries.stat(query, scope);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
-import { inventoryV1 } from '@cloud-inventory/proto';
+import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
+import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
+import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
-import { orderOf, pageOf } from '../common/simple-page';
 import { secretStrings } from '../common/redact';
 import { JobRepository } from '../job/job.repository';
 import { PluginClients } from '../plugin/plugin-clients';
@@ -17,7 +18,7 @@ import { collectorOptionsOf, storageOptionOf } from './collector-options';
 import { CollectorRepository } from './collector.repository';
 import { secretSelectionFor } from './secret-selection';
 
-const SORTABLE = ['name', 'provider', 'created_at', 'last_collected_at', 'collector_id'] as const;
+const COLLECTOR_INFO = 'spaceone.api.inventory.v1.CollectorInfo';
 
 function checkName(name: string | undefined, required: boolean): string | undefined {
   if (!name) {
@@ -165,15 +166,25 @@ export class CollectorService {
     return toCollectorInfo(await this.load(collectorId, scope));
   }
 
+  /**
+   * Cloudforet's Collector.list: the query plus the request's own filters, in the caller's domain
+   * (and the request's workspace with the domain-level collectors, workspace_id "*").
+   */
   async list(request: inventoryV1.CollectorQuery, scope: RequestScope): Promise<inventoryV1.CollectorsInfo> {
-    const where: Record<string, unknown> = { domain_id: scope.domain_id };
-    if (request.collector_id) where['collector_id'] = request.collector_id;
-    if (request.name) where['name'] = request.name;
-    if (request.workspace_id) where['workspace_id'] = request.workspace_id;
-    if (request.plugin_id) where['plugin_id'] = request.plugin_id;
-    const { skip, take } = pageOf(request.query);
-    const [rows, total] = await this.repository.list(where, orderOf(request.query, SORTABLE, { name: 'ASC' }), skip, take);
-    return { results: rows.map(toCollectorInfo), total_count: total };
+    const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id, true), {
+      collector_id: request.collector_id,
+      name: request.name,
+      secret_filter_state: enumFilter(request.secret_filter_state),
+      schedule_state: enumFilter(request.schedule_state),
+      plugin_id: request.plugin_id,
+    });
+    const complete = !narrowsFields(request.query);
+    return { results: results.map((row) => toProtoShape(COLLECTOR_INFO, row, complete) as unknown as inventoryV1.CollectorInfo), total_count };
+  }
+
+  /** `{results, total_count?}`; not capped when the query has no page, as in Cloudforet. */
+  async stat(request: inventoryV1.CollectorStatQuery, scope: RequestScope): Promise<Struct> {
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
   }
 
   /** Asks the plugin to verify the secret(s) the collector would use. */

@@ -14,6 +14,9 @@ export interface JobTaskError {
 @Index('IDX_job_task_job', ['job_id', 'secret_id'])
 @Index('IDX_job_task_domain_created', ['domain_id', 'created_at'])
 @Index('IDX_job_task_domain_collector_status', ['domain_id', 'collector_id', 'status'])
+// list/stat paths: the tasks of a job, a status filter, newest first
+@Index('IDX_job_task_domain_job_created', ['domain_id', 'job_id', 'created_at'])
+@Index('IDX_job_task_domain_status_created', ['domain_id', 'status', 'created_at'])
 export class JobTaskEntity {
   @PrimaryColumn({ type: 'text' })
   job_task_id!: string;

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
-import { notImplemented } from '../common/not-implemented';
 import { ScopeResolver } from '../common/scope-resolver';
 import { JobTaskService } from './job-task.service';
 
@@ -25,7 +24,7 @@ export class JobTaskGrpcController implements inventoryV1.JobTaskController {
     return this.tasks.list(request, this.scopes.fromMetadata(metadata));
   }
 
-  stat(): never {
-    return notImplemented('JobTask.stat');
+  stat(request: inventoryV1.JobTaskStatQuery, metadata?: Metadata) {
+    return this.tasks.stat(request, this.scopes.fromMetadata(metadata));
   }
 }

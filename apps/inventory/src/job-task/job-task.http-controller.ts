@@ -29,4 +29,9 @@ export class JobTaskHttpController {
   list(@Body(protoBody(`${T}JobTaskQuery`)) request: inventoryV1.JobTaskQuery, @Headers() headers: HeaderMap) {
     return this.tasks.list(request, this.scopes.fromHeaders(headers));
   }
+
+  @RpcRoute('stat')
+  stat(@Body(protoBody(`${T}JobTaskStatQuery`)) request: inventoryV1.JobTaskStatQuery, @Headers() headers: HeaderMap) {
+    return this.tasks.stat(request, this.scopes.fromHeaders(headers));
+  }
 }

@@ -1,17 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { JobTaskEntity } from './job-task.entity';
+import { JOB_TASK_QUERY_SCHEMA } from './job-task.query-schema';
 
 @Injectable()
 export class JobTaskRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, JOB_TASK_QUERY_SCHEMA);
+  }
 
   findOne(domainId: string, jobTaskId: string): Promise<JobTaskEntity | null> {
     return this.dataSource.getRepository(JobTaskEntity).findOneBy({ domain_id: domainId, job_task_id: jobTaskId });
   }
 
-  list(where: FindOptionsWhere<JobTaskEntity>, order: Record<string, 'ASC' | 'DESC'>, skip: number, take: number) {
-    return this.dataSource.getRepository(JobTaskEntity).findAndCount({ where, order, skip, take });
+  /** list: Cloudforet's Query over JobTaskInfo's keys, scoped first. */
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope) {
+    return this.queries.stat(query, scope);
   }
 
   async delete(domainId: string, jobTaskId: string): Promise<boolean> {

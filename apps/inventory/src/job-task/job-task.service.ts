@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
-import { inventoryV1 } from '@cloud-inventory/proto';
+import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { TaskStateRepository } from '../collect/task-state.repository';
+import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
+import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
-import { orderOf, pageOf } from '../common/simple-page';
 import { toJobTaskInfo } from './job-task.mapper';
 import { JobTaskRepository } from './job-task.repository';
 
-const SORTABLE = ['created_at', 'started_at', 'finished_at', 'status', 'job_id', 'job_task_id'] as const;
+const JOB_TASK_INFO = 'spaceone.api.inventory.v1.JobTaskInfo';
 
 @Injectable()
 export class JobTaskService {
@@ -23,16 +24,24 @@ export class JobTaskService {
     return toJobTaskInfo(task);
   }
 
+  /** Cloudforet's JobTask.list: the query plus the request's own filters, in the caller's domain (and workspace). */
   async list(request: inventoryV1.JobTaskQuery, scope: RequestScope): Promise<inventoryV1.JobTasksInfo> {
-    const where: Record<string, unknown> = { domain_id: scope.domain_id };
-    for (const key of ['job_task_id', 'provider', 'workspace_id', 'project_id', 'service_account_id', 'job_id', 'secret_id'] as const) {
-      if (request[key]) where[key] = request[key];
-    }
-    const status = request.status as string;
-    if (status && status !== 'JOB_TASK_STATE_NONE') where['status'] = status;
-    const { skip, take } = pageOf(request.query);
-    const [rows, total] = await this.repository.list(where, orderOf(request.query, SORTABLE, { created_at: 'DESC' }), skip, take);
-    return { results: rows.map(toJobTaskInfo), total_count: total };
+    const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id), {
+      job_task_id: request.job_task_id,
+      status: enumFilter(request.status),
+      provider: request.provider,
+      project_id: request.project_id,
+      service_account_id: request.service_account_id,
+      job_id: request.job_id,
+      secret_id: request.secret_id,
+    });
+    const complete = !narrowsFields(request.query);
+    return { results: results.map((row) => toProtoShape(JOB_TASK_INFO, row, complete) as unknown as inventoryV1.JobTaskInfo), total_count };
+  }
+
+  /** `{results, total_count?}`: total_count when the query has a page (JobTask.stat is not capped, as in Cloudforet). */
+  async stat(request: inventoryV1.JobTaskStatQuery, scope: RequestScope): Promise<Struct> {
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
   }
 
   /**

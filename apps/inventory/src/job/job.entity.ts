@@ -7,6 +7,9 @@ export type JobStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'CANCELED' | 'TI
 @Check('CHK_job_status', "status IN ('IN_PROGRESS', 'SUCCESS', 'FAILURE', 'CANCELED', 'TIMEOUT')")
 @Index('IDX_job_domain_collector_status', ['domain_id', 'collector_id', 'status'])
 @Index('IDX_job_domain_created', ['domain_id', 'created_at'])
+// list/stat paths: a status filter, a workspace, newest first
+@Index('IDX_job_domain_status_created', ['domain_id', 'status', 'created_at'])
+@Index('IDX_job_domain_workspace_created', ['domain_id', 'workspace_id', 'created_at'])
 // at most one running job per collector and request (Cloudforet's duplicate-job key), race-free
 @Index('UQ_job_running_per_collector', ['collector_id', 'request_secret_id', 'request_workspace_id'], {
   unique: true,

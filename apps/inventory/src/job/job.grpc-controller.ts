@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
-import { notImplemented } from '../common/not-implemented';
 import { ScopeResolver } from '../common/scope-resolver';
 import { JobService } from './job.service';
 
@@ -25,11 +24,11 @@ export class JobGrpcController implements inventoryV1.JobController {
     return this.jobs.list(request, this.scopes.fromMetadata(metadata));
   }
 
-  analyze(): never {
-    return notImplemented('Job.analyze');
+  analyze(request: inventoryV1.JobAnalyzeQuery, metadata?: Metadata) {
+    return this.jobs.analyze(request, this.scopes.fromMetadata(metadata));
   }
 
-  stat(): never {
-    return notImplemented('Job.stat');
+  stat(request: inventoryV1.JobStatQuery, metadata?: Metadata) {
+    return this.jobs.stat(request, this.scopes.fromMetadata(metadata));
   }
 }

@@ -30,10 +30,26 @@ export class JobHttpController {
     return this.jobs.list(request, this.scopes.fromHeaders(headers));
   }
 
+  @RpcRoute('job/analyze')
+  analyze(@Body(protoBody(`${T}JobAnalyzeQuery`)) request: inventoryV1.JobAnalyzeQuery, @Headers() headers: HeaderMap) {
+    return this.jobs.analyze(request, this.scopes.fromHeaders(headers));
+  }
+
+  @RpcRoute('job/stat')
+  stat(@Body(protoBody(`${T}JobStatQuery`)) request: inventoryV1.JobStatQuery, @Headers() headers: HeaderMap) {
+    return this.jobs.stat(request, this.scopes.fromHeaders(headers));
+  }
+
   /** The older route of the seeds: POST /inventory/v1/jobs/search. */
   @RpcRoute('jobs/search')
   search(@Body(protoBody(`${T}JobsQuery`)) request: inventoryV1.JobsQuery, @Headers() headers: HeaderMap) {
     return this.jobs.list(request, this.scopes.fromHeaders(headers));
+  }
+
+  /** The older route of the seeds: POST /inventory/v1/jobs/stat. */
+  @RpcRoute('jobs/stat')
+  statOlderRoute(@Body(protoBody(`${T}JobStatQuery`)) request: inventoryV1.JobStatQuery, @Headers() headers: HeaderMap) {
+    return this.jobs.stat(request, this.scopes.fromHeaders(headers));
   }
 
   /** The older route of the seeds: GET /inventory/v1/jobs?status=…&collector_id=… (the typed filters). */

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { CompileOptions, QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { sqlRows } from '../common/sql-rows';
 import { JobTaskEntity } from '../job-task/job-task.entity';
 import { JobEntity } from './job.entity';
+import { JOB_QUERY_SCHEMA } from './job.query-schema';
 
 export interface NewJobTask {
   job_task_id: string;
@@ -16,7 +19,11 @@ export interface NewJobTask {
 
 @Injectable()
 export class JobRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, JOB_QUERY_SCHEMA);
+  }
 
   /**
    * Inserts a job and its tasks (two statements, in the caller's transaction). A job with no
@@ -82,8 +89,17 @@ export class JobRepository {
     await manager.query(`DELETE FROM job WHERE domain_id = $1 AND collector_id = $2`, [domainId, collectorId]);
   }
 
-  list(where: FindOptionsWhere<JobEntity>, order: Record<string, 'ASC' | 'DESC'>, skip: number, take: number) {
-    return this.dataSource.getRepository(JobEntity).findAndCount({ where, order, skip, take });
+  /** list: Cloudforet's Query over JobInfo's keys, scoped first. */
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope, options?: CompileOptions) {
+    return this.queries.stat(query, scope, undefined, options);
+  }
+
+  analyze(query: RequestQuery, scope: QueryScope, options?: CompileOptions) {
+    return this.queries.analyze(query, scope, undefined, options);
   }
 
   tasksOf(jobIds: string[]): Promise<JobTaskEntity[]> {

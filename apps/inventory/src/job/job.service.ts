@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
-import { inventoryV1 } from '@cloud-inventory/proto';
+import { Struct, inventoryV1 } from '@cloud-inventory/proto';
+import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
+import { queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
-import { orderOf, pageOf } from '../common/simple-page';
 import { toJobInfo } from './job.mapper';
 import { JobRepository } from './job.repository';
 
-const SORTABLE = ['created_at', 'finished_at', 'updated_at', 'status', 'collector_id', 'job_id'] as const;
+const JOB_INFO = 'spaceone.api.inventory.v1.JobInfo';
 
 /** JobsQuery.status accepts the older names: CREATED reads as IN_PROGRESS, ERROR as FAILURE. */
 export function jobStatusFilter(status: string | undefined): string | undefined {
@@ -35,17 +36,30 @@ export class JobService {
     return toJobInfo(job);
   }
 
+  /**
+   * Cloudforet's Job.list: the query plus the request's own filters, in the caller's domain (and
+   * the request's workspace with the domain-level jobs, workspace_id "*"). Rows are JobInfo; with
+   * `only`/`minimal` just the fields asked for.
+   */
   async list(request: inventoryV1.JobsQuery, scope: RequestScope): Promise<inventoryV1.JobsInfo> {
-    const where: Record<string, unknown> = { domain_id: scope.domain_id };
-    if (request.job_id) where['job_id'] = request.job_id;
-    const status = jobStatusFilter(request.status as string);
-    if (status) where['status'] = status;
-    if (request.workspace_id) where['workspace_id'] = request.workspace_id;
-    if (request.collector_id) where['collector_id'] = request.collector_id;
-    if (request.plugin_id) where['plugin_id'] = request.plugin_id;
-    const { skip, take } = pageOf(request.query);
-    const [rows, total] = await this.repository.list(where, orderOf(request.query, SORTABLE, { created_at: 'DESC' }), skip, take);
-    return { results: rows.map(toJobInfo), total_count: total };
+    const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id, true), {
+      job_id: request.job_id,
+      status: jobStatusFilter(request.status as string),
+      collector_id: request.collector_id,
+      plugin_id: request.plugin_id,
+    });
+    const complete = !narrowsFields(request.query);
+    return { results: results.map((row) => toProtoShape(JOB_INFO, row, complete) as unknown as inventoryV1.JobInfo), total_count };
+  }
+
+  /** Job.stat always pages (Cloudforet's set_query_page_limit), so it always has total_count. */
+  async stat(request: inventoryV1.JobStatQuery, scope: RequestScope): Promise<Struct> {
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined), { alwaysPage: true }));
+  }
+
+  /** Job.analyze pages too (set_query_page_limit): `{results, more}`. */
+  async analyze(request: inventoryV1.JobAnalyzeQuery, scope: RequestScope): Promise<Struct> {
+    return asStruct(await this.repository.analyze(request.query, queryScope(scope, undefined), { alwaysPage: true }));
   }
 
   async delete(jobId: string, scope: RequestScope): Promise<void> {

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { secretV1 } from '@cloud-inventory/proto';
-import { notImplemented } from '../common/not-implemented';
 import { ScopeResolver } from '../common/scope-resolver';
 import { SecretService } from './secret.service';
 
@@ -45,7 +44,7 @@ export class SecretGrpcController implements secretV1.SecretController {
     return this.secrets.list(request, this.scopes.fromMetadata(metadata));
   }
 
-  stat(): never {
-    return notImplemented('Secret.stat');
+  stat(request: secretV1.SecretStatQuery, metadata?: Metadata) {
+    return this.secrets.stat(request, this.scopes.fromMetadata(metadata));
   }
 }

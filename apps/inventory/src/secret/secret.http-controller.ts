@@ -58,4 +58,9 @@ export class SecretHttpController {
   list(@Body(protoBody(`${T}SecretQuery`)) request: secretV1.SecretQuery, @Headers() headers: HeaderMap) {
     return this.secrets.list(request, this.scopes.fromHeaders(headers));
   }
+
+  @RpcRoute('stat')
+  stat(@Body(protoBody(`${T}SecretStatQuery`)) request: secretV1.SecretStatQuery, @Headers() headers: HeaderMap) {
+    return this.secrets.stat(request, this.scopes.fromHeaders(headers));
+  }
 }

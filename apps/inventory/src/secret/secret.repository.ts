@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
+import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { SecretEntity } from './secret.entity';
+import { SECRET_QUERY_SCHEMA } from './secret.query-schema';
 
 export interface SecretSelection {
   domain_id: string;
@@ -17,7 +20,11 @@ export interface SecretSelection {
 
 @Injectable()
 export class SecretRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, SECRET_QUERY_SCHEMA);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(SecretEntity);
@@ -40,8 +47,13 @@ export class SecretRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  list(filter: Partial<Pick<SecretEntity, 'domain_id' | 'secret_id' | 'name' | 'state' | 'schema_id' | 'provider' | 'workspace_id' | 'project_id' | 'service_account_id'>>) {
-    return this.repo.find({ where: filter, order: { created_at: 'ASC' } });
+  /** list: Cloudforet's Query over SecretInfo's keys (never the encrypted data), scoped first. */
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope) {
+    return this.queries.stat(query, scope);
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
-import { secretV1 } from '@cloud-inventory/proto';
+import { Struct, secretV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
+import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
+import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { SecretCipher } from './secret-cipher';
 import { SecretEntity } from './secret.entity';
@@ -9,6 +11,7 @@ import { toSecretInfo } from './secret.mapper';
 import { SecretRepository } from './secret.repository';
 
 const MAX_DATA_BYTES = 64 * 1024;
+const SECRET_INFO = 'spaceone.api.secret.v1.SecretInfo';
 
 function checkData(data: unknown): Record<string, unknown> {
   if (!data || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
@@ -92,14 +95,24 @@ export class SecretService {
     return toSecretInfo(await this.load(secretId, scope));
   }
 
+  /** Cloudforet's Secret.list: the query plus the request's own filters, in the caller's domain (and workspace). Never the data. */
   async list(request: secretV1.SecretQuery, scope: RequestScope): Promise<secretV1.SecretsInfo> {
-    const filter: Record<string, string> = { domain_id: scope.domain_id };
-    for (const key of ['secret_id', 'name', 'schema_id', 'provider', 'workspace_id', 'project_id', 'service_account_id'] as const) {
-      if (request[key]) filter[key] = request[key];
-    }
-    if ((request.state as string) !== 'STATE_NONE' && request.state) filter['state'] = request.state as string;
-    const rows = await this.repository.list(filter);
-    return { results: rows.map(toSecretInfo), total_count: rows.length };
+    const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id), {
+      secret_id: request.secret_id,
+      name: request.name,
+      state: enumFilter(request.state),
+      schema_id: request.schema_id,
+      provider: request.provider,
+      project_id: request.project_id,
+      service_account_id: request.service_account_id,
+      trusted_secret_id: request.trusted_secret_id,
+    });
+    const complete = !narrowsFields(request.query);
+    return { results: results.map((row) => toProtoShape(SECRET_INFO, row, complete) as unknown as secretV1.SecretInfo), total_count };
+  }
+
+  async stat(request: secretV1.SecretStatQuery, scope: RequestScope): Promise<Struct> {
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
   }
 
   /** The decrypted data of a secret, for the plugin call that needs it; never returned to a client. */

@@ -2,5 +2,6 @@
 // then reviewed and committed; never edited after they have shipped.
 import { InitialSchema1795650726290 } from './1795650726290-InitialSchema';
 import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
+import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 
-export const MIGRATIONS: Function[] = [InitialSchema1795650726290, IngestFastPath1795653026592];
+export const MIGRATIONS: Function[] = [InitialSchema1795650726290, IngestFastPath1795653026592, QueryIndexes1795653454358];

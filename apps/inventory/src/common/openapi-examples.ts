@@ -1,0 +1,262 @@
+/**
+ * Request (and response) examples for the OpenAPI document, from the seeds' Job pages
+ * (/work/shared/seeds/002_*, 003_*) and the reference's query examples (cloudforet-behaviour.md §3).
+ * Keyed by "<Service>.<rpc>".
+ */
+
+export interface OpenApiExample {
+  summary: string;
+  value: unknown;
+}
+
+export interface RpcExamples {
+  request?: Record<string, OpenApiExample>;
+  response?: Record<string, OpenApiExample>;
+}
+
+const JOB_LIST_SEARCH = {
+  collector_id: 'collector-2c0847644f39',
+  query: {
+    filter: [
+      { k: 'status', v: ['IN_PROGRESS', 'FAILURE'], o: 'in' },
+      { k: 'created_at', v: 'now/d - 7d', o: 'timediff_gte' },
+    ],
+    keyword: 'job-3b1',
+    sort: [{ key: 'created_at', desc: true }],
+    page: { start: 1, limit: 10 },
+    only: ['job_id', 'status', 'total_tasks', 'remained_tasks', 'failure_tasks'],
+  },
+};
+
+const JOB_STAT_DAILY = {
+  query: {
+    aggregate: [
+      {
+        group: {
+          keys: [
+            { key: 'created_at', name: 'date', date_format: '%Y-%m-%d' },
+            { key: 'status', name: 'status' },
+          ],
+          fields: [
+            { operator: 'count', name: 'count' },
+            { key: 'total_tasks', operator: 'sum', name: 'tasks' },
+          ],
+        },
+      },
+      {
+        project: {
+          fields: [
+            { key: 'date', name: 'date' },
+            { key: 'status', name: 'status' },
+            { key: 'count', name: 'jobs' },
+            { key: 'tasks', name: 'tasks' },
+          ],
+          exclude_keys: true,
+        },
+      },
+      { sort: [{ key: 'date', desc: false }] },
+    ],
+  },
+};
+
+const JOB_INFO_EXAMPLE = {
+  job_id: 'job-3b124006c2d2',
+  status: 'SUCCESS',
+  total_tasks: 2,
+  remained_tasks: 0,
+  success_tasks: 2,
+  failure_tasks: 0,
+  request_secret_id: '',
+  request_workspace_id: '',
+  resource_group: 'DOMAIN',
+  domain_id: 'domain-58010aa2e451',
+  workspace_id: '*',
+  collector_id: 'collector-accd02663b3d',
+  plugin_id: 'plugin-openstack-inven-collector',
+  created_at: '2022-06-17T08:00:01.225Z',
+  updated_at: '2022-06-17T08:00:01.225Z',
+  finished_at: '2022-06-17T08:00:15.197Z',
+};
+
+export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
+  'Job.delete': { request: { job: { summary: 'Delete a job', value: { job_id: 'job-123456789012' } } } },
+  'Job.get': {
+    request: { job: { summary: 'Get a job', value: { job_id: 'job-123456789012' } } },
+    response: { job: { summary: 'A finished job', value: JOB_INFO_EXAMPLE } },
+  },
+  'Job.list': {
+    request: {
+      all: { summary: 'Every job (the seeds\' request example)', value: { query: {} } },
+      search: { summary: 'Running or failed jobs of a collector in the last 7 days, a few fields (reference §3.1)', value: JOB_LIST_SEARCH },
+    },
+    response: {
+      all: { summary: 'Jobs and their count before paging', value: { results: [JOB_INFO_EXAMPLE], total_count: 1 } },
+      search: {
+        summary: 'Rows narrowed by only (and the sort key)',
+        value: {
+          results: [{ job_id: 'job-3b124006c2d2', status: 'FAILURE', total_tasks: 3, remained_tasks: 0, failure_tasks: 1, created_at: '2022-06-17T08:00:01.225Z' }],
+          total_count: 1,
+        },
+      },
+    },
+  },
+  'Job.stat': {
+    request: {
+      daily: { summary: 'Daily job counts per status, keys renamed by a project stage (reference §3.2)', value: JOB_STAT_DAILY },
+      distinct: { summary: 'The collectors that have jobs', value: { query: { distinct: 'collector_id' } } },
+    },
+    response: {
+      daily: { summary: 'Job.stat always pages, so total_count is always there', value: { results: [{ date: '2022-06-17', status: 'SUCCESS', jobs: 2, tasks: 5 }], total_count: 1 } },
+    },
+  },
+  'Job.analyze': {
+    request: {
+      byCollector: {
+        summary: 'Jobs and tasks per collector, pivoted by status (reference §3.3)',
+        value: {
+          query: {
+            group_by: ['collector_id', 'status'],
+            field_group: ['status'],
+            fields: { jobs: { operator: 'count' }, tasks: { key: 'total_tasks', operator: 'sum' } },
+            filter: [{ k: 'created_at', v: 'now/d - 30d', o: 'timediff_gte' }],
+            sort: [{ key: 'jobs', desc: true }],
+            page: { limit: 5 },
+          },
+        },
+      },
+    },
+    response: {
+      byCollector: {
+        summary: 'One row per collector; more tells whether rows were left out by the page',
+        value: {
+          results: [
+            {
+              collector_id: 'collector-2c0847644f39',
+              jobs: [
+                { value: 28, status: 'SUCCESS' },
+                { value: 2, status: 'FAILURE' },
+              ],
+              _total_jobs: 30,
+              tasks: [
+                { value: 84, status: 'SUCCESS' },
+                { value: 6, status: 'FAILURE' },
+              ],
+              _total_tasks: 90,
+            },
+          ],
+          more: false,
+        },
+      },
+    },
+  },
+  'JobTask.list': { request: { ofJob: { summary: 'The tasks of a job', value: { job_id: 'job-587a3d3b4db3', query: { sort: [{ key: 'created_at' }] } } } } },
+  'JobTask.stat': {
+    request: {
+      perStatus: {
+        summary: 'Per-status summary of one job, with a conditional count (reference §3.2)',
+        value: {
+          query: {
+            filter: [{ k: 'job_id', v: 'job-587a3d3b4db3', o: 'eq' }],
+            aggregate: [
+              {
+                group: {
+                  keys: [{ key: 'status', name: 'status' }],
+                  fields: [
+                    { operator: 'count', name: 'tasks' },
+                    { key: 'created_count', operator: 'sum', name: 'created' },
+                    { key: 'updated_count', operator: 'sum', name: 'updated' },
+                    { key: 'failure_count', operator: 'sum', name: 'failures' },
+                    { operator: 'count', name: 'slow', conditions: [{ key: 'updated_count', value: 1000, operator: 'gte' }] },
+                  ],
+                },
+              },
+              { sort: [{ key: 'tasks', desc: true }] },
+            ],
+            page: { start: 1, limit: 10 },
+          },
+        },
+      },
+    },
+    response: {
+      perStatus: {
+        summary: 'Groups, and total_count because the query has a page',
+        value: {
+          results: [
+            { status: 'SUCCESS', tasks: 3, created: 12, updated: 1976, failures: 0, slow: 1 },
+            { status: 'FAILURE', tasks: 1, created: 0, updated: 199, failures: 1, slow: 0 },
+          ],
+          total_count: 2,
+        },
+      },
+    },
+  },
+  'Collector.list': {
+    request: {
+      enabled: { summary: 'Scheduled collectors of a plugin', value: { plugin_id: 'plugin-aws', schedule_state: 'ENABLED', query: { only: ['collector_id', 'name', 'schedule'] } } },
+    },
+  },
+  'Collector.stat': {
+    request: {
+      perProvider: {
+        summary: 'Collectors per provider',
+        value: { query: { aggregate: [{ group: { keys: [{ key: 'provider', name: 'provider' }], fields: [{ operator: 'count', name: 'count' }] } }] } },
+      },
+    },
+  },
+  'CloudService.list': {
+    request: {
+      running: {
+        summary: 'Running Linux instances of a collector, newest first',
+        value: {
+          provider: 'aws',
+          query: {
+            filter: [
+              { k: 'collection_info.collector_id', v: 'collector-2c0847644f39', o: 'eq' },
+              { k: 'data.os.os_type', v: 'LINUX', o: 'eq' },
+            ],
+            sort: [{ key: 'created_at', desc: true }],
+            page: { start: 1, limit: 20 },
+            minimal: true,
+          },
+        },
+      },
+    },
+  },
+  'CloudService.stat': {
+    request: {
+      byTypeAndRegion: {
+        summary: 'Resources per type and region (DELETED ones are left out unless the filter asks about state)',
+        value: {
+          query: {
+            aggregate: [
+              {
+                group: {
+                  keys: [
+                    { key: 'cloud_service_type', name: 'type' },
+                    { key: 'region_code', name: 'region' },
+                  ],
+                  fields: [{ operator: 'count', name: 'count' }],
+                },
+              },
+              { sort: [{ key: 'count', desc: true }] },
+            ],
+            page: { limit: 50 },
+          },
+        },
+      },
+    },
+  },
+  'CloudService.analyze': {
+    request: {
+      totalCount: {
+        summary: "The metric 'total count' of Cloudforet's managed metrics",
+        value: {
+          query: {
+            group_by: ['provider', 'cloud_service_group', 'cloud_service_type', 'region_code', 'account'],
+            fields: { value: { operator: 'count' } },
+          },
+        },
+      },
+    },
+  },
+};
