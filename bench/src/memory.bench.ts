@@ -1,0 +1,100 @@
+import { BenchEnvironment } from './bench-environment';
+import { collectAndWait, counterProblems, createCollector, createSecret } from './collect-runs';
+import { formatInt, formatMb, formatRatio, markdownTable, ratePerSecond } from './figures';
+import { resetPeakRss, RssSampler, statusKb } from './process-memory';
+
+export interface MemoryBenchOptions {
+  sizes: number[];
+  /** peak(largest N) / peak(smallest N) at most this is "flat" (default 1.5). */
+  flatRatio: number;
+  timeoutMs: number;
+}
+
+export interface MemoryRow {
+  n: number;
+  rate: number;
+  /** VmHWM after the run, the peak having been reset just before it (KiB). */
+  peakKb: number;
+  /** Largest VmRSS sampled every 100 ms during the run (KiB). */
+  sampledKb: number;
+  problems: string[];
+}
+
+export interface MemoryReport {
+  idleKb: number;
+  peakReset: boolean;
+  rows: MemoryRow[];
+  flatRatio: number;
+}
+
+/**
+ * One inventory process, collects of growing N (one task each, fresh resources every time):
+ * the process's peak RSS for each, the peak being reset between runs.
+ */
+export async function runMemoryBench(env: BenchEnvironment, options: MemoryBenchOptions): Promise<MemoryReport> {
+  const databaseUrl = await env.createDatabase('memory');
+  const inventory = await env.startInventory(databaseUrl);
+  try {
+    return await inventory.explain(async () => {
+      const idleKb = statusKb(inventory.pid, 'VmRSS');
+      let peakReset = true;
+      const rows: MemoryRow[] = [];
+      for (const [i, n] of options.sizes.entries()) {
+        const account = String(100_000_000_000 + i);
+        const secretId = await createSecret(inventory.grpc, account);
+        const collectorId = await createCollector(inventory.grpc, `memory ${n}`, { count: n, seed: 1, include_types: false }, [secretId]);
+        env.log(`memory: ${n} resources in one task`);
+        peakReset = resetPeakRss(inventory.pid) && peakReset;
+        const sampler = new RssSampler(inventory.pid, 100);
+        const run = await collectAndWait(inventory.grpc, collectorId, options.timeoutMs);
+        const sampledKb = sampler.stop();
+        const peakKb = statusKb(inventory.pid, 'VmHWM');
+        rows.push({ n, rate: ratePerSecond(run.created, run.seconds), peakKb, sampledKb, problems: counterProblems(run, { created: n, updated: 0, tasks: 1 }) });
+        env.log(`  peak RSS ${formatMb(peakKb)} MB (sampled ${formatMb(sampledKb)} MB)`);
+      }
+      return { idleKb, peakReset, rows, flatRatio: options.flatRatio };
+    });
+  } finally {
+    await inventory.stop();
+    await env.dropDatabase(databaseUrl);
+  }
+}
+
+/** peak(largest N) / peak(smallest N), by VmHWM (or the sampled peak where VmHWM could not be reset). */
+export function growth(report: MemoryReport): number {
+  const peak = (row: MemoryRow) => (report.peakReset ? row.peakKb : row.sampledKb);
+  const first = report.rows[0];
+  const last = report.rows[report.rows.length - 1];
+  return first && last ? peak(last) / peak(first) : NaN;
+}
+
+export function formatMemoryReport(report: MemoryReport): string {
+  const peak = (row: MemoryRow) => (report.peakReset ? row.peakKb : row.sampledKb);
+  const base = report.rows[0];
+  const table = markdownTable(
+    ['N', 'res/s', 'peak RSS MB (VmHWM)', 'max sampled RSS MB', `peak / peak(N=${base ? formatInt(base.n) : '–'})`, 'counters'],
+    report.rows.map((row) => [
+      formatInt(row.n),
+      formatInt(row.rate),
+      report.peakReset ? formatMb(row.peakKb) : 'n/a',
+      formatMb(row.sampledKb),
+      formatRatio(peak(row) / peak(base)),
+      row.problems.length === 0 ? 'PASS' : `FAIL: ${row.problems.join('; ')}`,
+    ]),
+  );
+  const ratio = growth(report);
+  const flat = ratio <= report.flatRatio;
+  return [
+    'Memory: peak RSS of the inventory process, one task of N resources per run (the peak reset between runs)',
+    '',
+    `idle RSS after start: ${formatMb(report.idleKb)} MB${report.peakReset ? '' : ' (VmHWM could not be reset: sampled peaks only)'}`,
+    '',
+    table,
+    '',
+    `flat: ${flat ? 'yes' : 'NO'} — peak grows ${ratio.toFixed(2)}× from ${formatInt(report.rows[0]?.n ?? 0)} to ${formatInt(report.rows[report.rows.length - 1]?.n ?? 0)} resources (flat means ≤ ${report.flatRatio}×)`,
+  ].join('\n');
+}
+
+export function memoryFailed(report: MemoryReport): boolean {
+  return report.rows.some((row) => row.problems.length > 0);
+}
