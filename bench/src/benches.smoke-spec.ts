@@ -39,10 +39,12 @@ describe('benches (smoke: tiny N)', () => {
       expect(row.problems).toEqual([]);
       expect(row.endToEnd.created).toBe(200);
       expect(row.bare.messages).toBe(200);
+      expect(row.bareGeneric.messages).toBe(200);
       expect(row.plugin.messages).toBe(200);
       expect(row.frameBytes).toBeGreaterThan(1000);
       expectRate(row.endToEnd.rate);
       expectRate(row.bare.rate);
+      expectRate(row.bareGeneric.rate);
       expectRate(row.plugin.rate);
     }
     expect(report.naive).toMatchObject({ n: 100, created: 100, updated: 0 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BenchEnvironment } from './bench-environment';
-import { CollectRequest, decodeFromPlugin, decodeFromReplay, recordFrames, startReplayServer, StreamReading } from './bare-stream';
+import { CollectRequest, decodeFromPlugin, decodeFromReplay, genericResourceDeserializer, recordFrames, startReplayServer, StreamReading } from './bare-stream';
 import { collectAndWait, counterProblems, createCollector, createSecret, SyntheticOptions } from './collect-runs';
 import { formatInt, formatRatio, formatSeconds, markdownTable, ratePerSecond } from './figures';
 import { NaiveReading, runNaiveIngest } from './naive-ingest';
@@ -24,8 +24,10 @@ export interface IngestRow {
   mode: DataMode;
   /** Job created → finished, from the inventory's timestamps. */
   endToEnd: { seconds: number; rate: number; created: number };
-  /** Recorded frames replayed by a bare grpc-js server, decoded by a bare client: the ceiling. */
+  /** Recorded frames replayed by a bare grpc-js server, decoded by a bare client with the inventory's decoder: the ceiling. */
   bare: StreamReading;
+  /** The same, decoded with the generic protobufjs decoder: issue 3's reference ceiling. */
+  bareGeneric: StreamReading;
   /** A bare client decoding straight from the real plugin: the source's own speed. */
   plugin: StreamReading;
   frameBytes: number;
@@ -101,11 +103,13 @@ export async function runIngestBench(env: BenchEnvironment, options: IngestBench
         const run = await endToEnd(env, n, mode, options.timeoutMs);
         env.log(`ingest: ${n} resources (${mode}) through the bare stream and from the plugin`);
         const bare = await decodeFromReplay(replay.address, mode, n);
+        const bareGeneric = await decodeFromReplay(replay.address, mode, n, genericResourceDeserializer());
         const plugin = await decodeFromPlugin(env.collectorPluginAddress, collectRequest(n, mode));
         const problems = [...run.problems, ...naiveProblems];
         if (bare.messages !== n) problems.push(`bare stream: ${bare.messages} messages, expected ${n}`);
+        if (bareGeneric.messages !== n) problems.push(`bare stream (generic decoder): ${bareGeneric.messages} messages, expected ${n}`);
         if (plugin.messages !== n) problems.push(`plugin: ${plugin.messages} messages, expected ${n}`);
-        rows.push({ n, mode, endToEnd: run.endToEnd, bare, plugin, frameBytes: frameBytes[mode], problems });
+        rows.push({ n, mode, endToEnd: run.endToEnd, bare, bareGeneric, plugin, frameBytes: frameBytes[mode], problems });
         env.log(`  end to end ${formatInt(run.endToEnd.rate)}/s, bare ${formatInt(bare.rate)}/s, plugin ${formatInt(plugin.rate)}/s`);
       }
     }
@@ -125,6 +129,8 @@ export function formatIngestReport(report: IngestReport): string {
       'end-to-end res/s',
       'bare stream res/s',
       'e2e / bare',
+      'bare, generic decoder res/s',
+      'e2e / generic bare',
       'plugin source res/s',
       'e2e / plugin',
       `naive ORM res/s (N=${formatInt(report.naive.n)})`,
@@ -138,6 +144,8 @@ export function formatIngestReport(report: IngestReport): string {
       formatInt(row.endToEnd.rate),
       formatInt(row.bare.rate),
       formatRatio(row.endToEnd.rate / row.bare.rate),
+      formatInt(row.bareGeneric.rate),
+      formatRatio(row.endToEnd.rate / row.bareGeneric.rate),
       formatInt(row.plugin.rate),
       formatRatio(row.endToEnd.rate / row.plugin.rate),
       formatInt(report.naive.rate),
@@ -146,9 +154,10 @@ export function formatIngestReport(report: IngestReport): string {
   );
   const verdicts = report.rows.map((row) => {
     const ratio = row.endToEnd.rate / row.bare.rate;
-    const target = ratio >= TARGET_RATIO ? 'met' : 'not met';
+    const generic = row.endToEnd.rate / row.bareGeneric.rate;
+    const met = (value: number) => (value >= TARGET_RATIO ? 'met' : 'not met');
     const counters = row.problems.length === 0 ? 'counters exact' : `FAIL: ${row.problems.join('; ')}`;
-    return `- ${formatInt(row.n)} ${row.mode}: e2e / bare ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${target}); ${counters}`;
+    return `- ${formatInt(row.n)} ${row.mode}: e2e / bare ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${met(ratio)}), e2e / generic bare ${generic.toFixed(2)} (${met(generic)}); ${counters}`;
   });
   return [
     'Ingest: one collect of N synthetic resources in one task (resources/s)',
@@ -158,7 +167,8 @@ export function formatIngestReport(report: IngestReport): string {
     ...verdicts,
     '',
     'end to end: job created_at → finished_at (inventory + collector plugin processes, PostgreSQL).',
-    'bare stream: recorded plugin frames replayed by a bare grpc-js server process, decoded by a bare client with the inventory\'s deserializer.',
+    'bare stream: recorded plugin frames replayed by a bare grpc-js server process, decoded by a bare client with the inventory\'s deserializer (decodeResourceInfo).',
+    'bare, generic decoder: the same stream decoded by proto-loader/protobufjs with the Struct wrappers (issue 3\'s reference: ~27k/s).',
     'plugin source: a bare client decoding straight from the collector plugin process.',
     'naive ORM: one findOne by match-rule values + one save per resource through TypeORM (the inventory\'s entities).',
   ].join('\n');

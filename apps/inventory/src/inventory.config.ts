@@ -28,6 +28,8 @@ const schema = z.object({
   PLUGIN_CALL_DEADLINE_SECONDS: envInt(30, 1, 3600),
   INGEST_BATCH_SIZE: envInt(1000, 1, 10_000),
   INGEST_BATCH_MAX_WAIT_MS: envInt(500, 1, 60_000),
+  /** Batches of one task written at once, each on its own database connection. */
+  INGEST_WRITERS: envInt(2, 1, 16),
   TASK_ERROR_LIMIT: envInt(100, 1, 10_000),
   /** A cloud service missed by this many successful collects in a row is marked DELETED. */
   DISCONNECTED_DELETE_AFTER: envInt(3, 1, 1000),
@@ -62,6 +64,7 @@ export interface InventoryConfig {
   ingest: {
     batchSize: number;
     batchMaxWaitMs: number;
+    writers: number;
     errorLimit: number;
     disconnectedDeleteAfter: number;
   };
@@ -110,6 +113,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     ingest: {
       batchSize: c.INGEST_BATCH_SIZE,
       batchMaxWaitMs: c.INGEST_BATCH_MAX_WAIT_MS,
+      writers: c.INGEST_WRITERS,
       errorLimit: c.TASK_ERROR_LIMIT,
       disconnectedDeleteAfter: c.DISCONNECTED_DELETE_AFTER,
     },

@@ -163,5 +163,5 @@ export function encodeExportRequest(options: Record<string, unknown>, header: Re
   writer.end(valueAt);
   writer.end(entryAt);
   writer.end(dataAt);
-  return writer.finish();
+  return writer.view();
 }

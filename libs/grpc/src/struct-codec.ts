@@ -655,6 +655,11 @@ export class FastWriter {
     return Buffer.from(this.buf.subarray(0, this.pos));
   }
 
+  /** The bytes written, without a copy: for a writer that is not used again. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
   reset(): void {
     this.pos = 0;
   }

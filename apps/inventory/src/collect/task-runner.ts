@@ -149,29 +149,30 @@ export class TaskRunner {
   ): Promise<void> {
     const batcher = new Batcher(this.config.ingest.batchSize, this.config.ingest.batchMaxWaitMs);
     const redact = (text: string) => redactText(text, secretValues);
-    // batches are written one after another; reading goes on while one is written, and waits
-    // when a second one is ready, so at most two batches are held in memory
-    let chain: Promise<void> = Promise.resolve();
-    let queued = 0;
+    // Up to INGEST_WRITERS batches are written at once (each on its own connection, so Postgres can
+    // use another core), reading goes on meanwhile, and it waits when one more batch is ready:
+    // memory holds at most writers + 1 batches, and gRPC flow control holds the plugin back.
+    // Concurrent batches of one task take row locks in identity order, so they cannot deadlock.
+    const writers = this.config.ingest.writers;
+    const inFlight = new Set<Promise<void>>();
     let writeError: unknown;
-    const flush = (): Promise<void> => {
+    const settled = () => Promise.all(inFlight).then(() => undefined);
+    const flush = async (): Promise<void> => {
       const batch = batcher.take();
-      if (batch.resources.length === 0 && batch.failures.length === 0) return chain;
-      const previous = chain;
-      queued += 1;
-      chain = previous.then(async () => {
+      if (batch.resources.length === 0 && batch.failures.length === 0) return;
+      while (inFlight.size >= writers) await Promise.race(inFlight);
+      if (writeError) return;
+      const write = (async () => {
         try {
-          if (writeError) return;
           await this.ingest.writeBatch(context, batch.resources, batch.failures);
           if (exportBatch && batch.resources.length > 0) await exportBatch(batch);
         } catch (error) {
           writeError ??= error;
           stream.cancel();
-        } finally {
-          queued -= 1;
         }
-      });
-      return queued > 1 ? previous : Promise.resolve();
+      })();
+      inFlight.add(write);
+      void write.finally(() => inFlight.delete(write));
     };
     const onAbort = () => stream.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -193,12 +194,12 @@ export class TaskRunner {
         if (!writeError && !signal.aborted) throw error;
       }
       if (!writeError && !signal.aborted) await flush();
-      await chain;
+      await settled();
       if (signal.aborted) throw new Stopped(signal.reason as StopReason);
       if (writeError) throw writeError;
     } catch (error) {
       stream.cancel();
-      await chain;
+      await settled();
       throw error;
     } finally {
       clearInterval(idleFlush);

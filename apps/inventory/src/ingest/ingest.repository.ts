@@ -64,7 +64,7 @@ function batchJsonb(items: ResourceItem[], ids: string[]): Buffer {
     out.byte(0x7d);
   });
   out.byte(0x5d);
-  return out.finish();
+  return out.view();
 }
 
 /** [without, with] lower-priority match rules, per table. */
