@@ -20,9 +20,10 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** Samples VmRSS every `everyMs` and keeps the largest value (a cross-check of VmHWM). */
+/** Samples VmRSS every `everyMs` and keeps the largest value (a cross-check of VmHWM), and the samples. */
 export class RssSampler {
   private maxKb = 0;
+  private readonly samples: number[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pid: number, everyMs = 100) {
@@ -32,7 +33,9 @@ export class RssSampler {
 
   private sample(): void {
     try {
-      this.maxKb = Math.max(this.maxKb, statusKb(this.pid, 'VmRSS'));
+      const kb = statusKb(this.pid, 'VmRSS');
+      this.samples.push(kb);
+      this.maxKb = Math.max(this.maxKb, kb);
     } catch {
       // the process has gone; keep what was seen
     }
@@ -42,5 +45,14 @@ export class RssSampler {
     clearInterval(this.timer);
     this.sample();
     return this.maxKb;
+  }
+
+  /** The largest sample of the first and of the second half of the run: a stream that leaks keeps growing. */
+  halves(): { firstKb: number; secondKb: number } {
+    const middle = Math.floor(this.samples.length / 2);
+    return {
+      firstKb: Math.max(0, ...this.samples.slice(0, middle)),
+      secondKb: Math.max(0, ...this.samples.slice(middle)),
+    };
   }
 }

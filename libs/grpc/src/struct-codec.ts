@@ -239,7 +239,9 @@ export class RawJson {
 
   /** The JSON text, written straight from the wire bytes. */
   text(): string {
-    return withSource(this.buf, this.start, () => (this.kind === 'struct' ? structText(this.end, 0) : listText(this.end, 0)));
+    const out = new FastWriter(this.end - this.start + 64);
+    this.writeJson(out);
+    return out.view().toString('utf8');
   }
 
   /** Writes the JSON text's UTF-8 bytes straight from the wire bytes: strings are copied, not decoded. */
@@ -312,102 +314,6 @@ function withSource<T>(buf: Buffer, start: number, read: () => T): T {
     source = savedSource;
     cursor = savedCursor;
   }
-}
-
-/** A JSON string literal for the UTF-8 bytes [start, end): copied as is unless it needs escapes. */
-function quoted(start: number, end: number): string {
-  for (let i = start; i < end; i++) {
-    const byte = source[i];
-    if (byte < 0x20 || byte === 0x22 || byte === 0x5c) return JSON.stringify(utf8(start, end));
-  }
-  return '"' + utf8(start, end) + '"';
-}
-
-function structText(end: number, depth: number): string {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
-  let text = '{';
-  let first = true;
-  while (cursor < end) {
-    const tag = varintAt(end);
-    if (tag !== 0x0a) {
-      skipAt(tag & 7, end);
-      continue;
-    }
-    const entryEnd = delimitedEnd(end);
-    let key = '""';
-    let value = 'null';
-    while (cursor < entryEnd) {
-      const entryTag = varintAt(entryEnd);
-      if (entryTag === 0x0a) {
-        const keyEnd = delimitedEnd(entryEnd);
-        key = quoted(cursor, keyEnd);
-        cursor = keyEnd;
-      } else if (entryTag === 0x12) {
-        const valueEnd = delimitedEnd(entryEnd);
-        value = valueText(valueEnd, depth + 1);
-      } else skipAt(entryTag & 7, entryEnd);
-    }
-    text += (first ? '' : ',') + key + ':' + value;
-    first = false;
-  }
-  return text + '}';
-}
-
-function listText(end: number, depth: number): string {
-  let text = '[';
-  let first = true;
-  while (cursor < end) {
-    const tag = varintAt(end);
-    if (tag === 0x0a) {
-      const valueEnd = delimitedEnd(end);
-      text += (first ? '' : ',') + valueText(valueEnd, depth + 1);
-      first = false;
-    } else skipAt(tag & 7, end);
-  }
-  return text + ']';
-}
-
-function valueText(end: number, depth: number): string {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
-  let text = 'null';
-  while (cursor < end) {
-    const tag = varintAt(end);
-    switch (tag) {
-      case 0x08:
-        varintAt(end);
-        text = 'null';
-        break;
-      case 0x11: {
-        if (cursor + 8 > end) throw new RangeError('protobuf: truncated double');
-        const number = source.readDoubleLE(cursor);
-        cursor += 8;
-        text = Number.isFinite(number) ? String(number) : 'null';
-        break;
-      }
-      case 0x1a: {
-        const stringEnd = delimitedEnd(end);
-        text = quoted(cursor, stringEnd);
-        cursor = stringEnd;
-        break;
-      }
-      case 0x20:
-        text = varintAt(end) !== 0 ? 'true' : 'false';
-        break;
-      case 0x2a: {
-        const structEnd = delimitedEnd(end);
-        text = structText(structEnd, depth + 1);
-        break;
-      }
-      case 0x32: {
-        const listEnd = delimitedEnd(end);
-        text = listText(listEnd, depth + 1);
-        break;
-      }
-      default:
-        skipAt(tag & 7, end);
-    }
-  }
-  return text;
 }
 
 /** A JSON string for the UTF-8 bytes [start, end): the bytes themselves unless they need escapes. */

@@ -6,6 +6,7 @@ import { generateId, ID_PREFIX } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
 import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
+import { checkName } from '../common/resource-name';
 import { secretStrings } from '../common/redact';
 import { JobRepository } from '../job/job.repository';
 import { PluginClients } from '../plugin/plugin-clients';
@@ -19,15 +20,6 @@ import { CollectorRepository } from './collector.repository';
 import { secretSelectionFor } from './secret-selection';
 
 const COLLECTOR_INFO = 'spaceone.api.inventory.v1.CollectorInfo';
-
-function checkName(name: string | undefined, required: boolean): string | undefined {
-  if (!name) {
-    if (required) throw AppError.required('name');
-    return undefined;
-  }
-  if (name.length > 255) throw AppError.invalid('name must be at most 255 characters.');
-  return name;
-}
 
 function scheduleOf(schedule: inventoryV1.Scheduled | undefined | null, current?: StoredSchedule): StoredSchedule {
   if (!schedule) return current ?? { state: 'DISABLED', hours: [] };

@@ -81,6 +81,27 @@ export const RESOURCE_TABLES: Record<ResourceKind, ResourceTableSpec> = {
 
 const q = (identifier: string) => `"${identifier}"`;
 
+/** Rows a collect may match: a DELETED cloud service is never matched again. */
+function liveCondition(spec: ResourceTableSpec): string {
+  return spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
+}
+
+/** The columns an identity lookup reads, to tell whether the matched row needs no write. */
+function matchedColumns(spec: ResourceTableSpec): string {
+  const id = q(spec.idColumn);
+  return spec.tracksCollection ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id` : `t.${id} AS id, t.content_hash`;
+}
+
+/**
+ * The matched row `m` needs no write for the incoming `source`: same content, and (cloud
+ * services) live, not disconnected and owned by the same secret (`secretParam`).
+ */
+function unchangedCondition(spec: ResourceTableSpec, source: string, secretParam: string): string {
+  return spec.tracksCollection
+    ? `m.content_hash = ${source}.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = ${secretParam}`
+    : `m.content_hash = ${source}.content_hash`;
+}
+
 /**
  * The one statement that writes a batch of resources of one table, built once from the spec
  * (no request text ever reaches it). Parameters:
@@ -101,7 +122,7 @@ const q = (identifier: string) => `"${identifier}"`;
 export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boolean): string {
   const t = spec.table;
   const id = q(spec.idColumn);
-  const live = spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
+  const live = liveCondition(spec);
   const conflictWhere = spec.softDelete ? ` WHERE state <> 'DELETED'` : '';
   const recordset = [
     'ord int',
@@ -144,8 +165,6 @@ export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boo
     spec.tracksCollection
       ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.state <> 'ACTIVE' OR t.disconnected_count > 0 OR t.secret_id <> $5)`
       : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
-  const fresh = spec.tracksCollection ? `m.content_hash = i.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = $5` : `m.content_hash = i.content_hash`;
-  const matchedColumns = spec.tracksCollection ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id` : `t.${id} AS id, t.content_hash`;
 
   const insertColumns = [
     id,
@@ -219,9 +238,9 @@ seen AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(${recordset})
 ),
 by_identity AS (
-  SELECT i.ord, m.id, (${fresh}) AS unchanged
+  SELECT i.ord, m.id, (${unchangedCondition(spec, 'i', '$5')}) AS unchanged
   FROM input i
-  CROSS JOIN LATERAL (SELECT ${matchedColumns} FROM ${q(t)} t WHERE t.identity_key = i.identity_key${live} LIMIT 1) m
+  CROSS JOIN LATERAL (SELECT ${matchedColumns(spec)} FROM ${q(t)} t WHERE t.identity_key = i.identity_key${live} LIMIT 1) m
 )${secondaryParts},
 upserted AS (
   -- new and changed resources only: an unchanged one costs one index probe and no write
@@ -252,14 +271,7 @@ SELECT
  */
 export function buildProbeStatement(spec: ResourceTableSpec): string {
   const t = q(spec.table);
-  const id = q(spec.idColumn);
-  const live = spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
-  const unchanged = spec.tracksCollection
-    ? `m.content_hash = p.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = $4`
-    : `m.content_hash = p.content_hash`;
-  const matched = spec.tracksCollection
-    ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id`
-    : `t.${id} AS id, t.content_hash`;
+  const live = liveCondition(spec);
   const seen = spec.tracksCollection
     ? `,
 seen AS (
@@ -269,9 +281,9 @@ seen AS (
 )`
     : '';
   return `WITH probe AS (
-  SELECT p.ord - 1 AS ord, m.id, COALESCE(${unchanged}, false) AS unchanged
+  SELECT p.ord - 1 AS ord, m.id, COALESCE(${unchangedCondition(spec, 'p', '$4')}, false) AS unchanged
   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(identity_key, content_hash, ord)
-  LEFT JOIN LATERAL (SELECT ${matched} FROM ${t} t WHERE t.identity_key = p.identity_key${live} LIMIT 1) m ON true
+  LEFT JOIN LATERAL (SELECT ${matchedColumns(spec)} FROM ${t} t WHERE t.identity_key = p.identity_key${live} LIMIT 1) m ON true
 )${seen}
 SELECT ord FROM probe WHERE NOT unchanged ORDER BY ord`;
 }

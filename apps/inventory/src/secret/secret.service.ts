@@ -5,6 +5,7 @@ import { generateId, ID_PREFIX } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
 import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
+import { checkName } from '../common/resource-name';
 import { SecretCipher } from './secret-cipher';
 import { SecretEntity } from './secret.entity';
 import { toSecretInfo } from './secret.mapper';
@@ -21,15 +22,6 @@ function checkData(data: unknown): Record<string, unknown> {
     throw AppError.invalid(`data must be at most ${MAX_DATA_BYTES} bytes of JSON.`);
   }
   return data as Record<string, unknown>;
-}
-
-function checkName(name: string | undefined, required: boolean): string | undefined {
-  if (!name) {
-    if (required) throw AppError.required('name');
-    return undefined;
-  }
-  if (name.length > 255) throw AppError.invalid('name must be at most 255 characters.');
-  return name;
 }
 
 @Injectable()
