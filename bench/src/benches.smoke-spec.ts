@@ -1,5 +1,5 @@
 /**
- * Smoke runs of the four benches with tiny sizes, through the same functions as the
+ * Smoke runs of the five benches with tiny sizes, through the same functions as the
  * `npm run bench:*` scripts, on one PostgreSQL and collector plugin: they check that each bench
  * still runs end to end and that its figures are sane (positive rates, exact counters). They say
  * nothing about speed.
@@ -10,6 +10,7 @@ import { fanoutFailed, formatFanoutReport, runFanoutBench } from './fanout.bench
 import { markdownTable, percentile } from './figures';
 import { formatIngestReport, ingestFailed, runIngestBench } from './ingest.bench';
 import { formatMemoryReport, memoryFailed, runMemoryBench } from './memory.bench';
+import { formatQueryReport, QUERY_CASES, queryFailed, runQueryBench } from './query.bench';
 import { formatRecollectReport, recollectFailed, runRecollectBench } from './recollect.bench';
 
 const TIMEOUT_MS = 60_000;
@@ -95,6 +96,30 @@ describe('benches (smoke: tiny N)', () => {
     }
     expect(fanoutFailed(rows)).toBe(false);
     expect(formatFanoutReport(rows)).toContain('PASS: every counter is exact');
+  });
+
+  it('query: list and stat over HTTP, gRPC, direct SQL and without indexes, every path giving the same answer', async () => {
+    const [report] = await runQueryBench(env, { sizes: [300], collectors: 3, repeat: 5, warmup: 1, noIndexRepeat: 2, timeoutMs: TIMEOUT_MS });
+    expect(report.problems).toEqual([]);
+    expect(report.seed).toMatchObject({ collectors: 3, created: 300, counted: 300 });
+    expect(report.rows).toHaveLength(QUERY_CASES.length * 4);
+    for (const row of report.rows) {
+      expect(row.samplesMs).toHaveLength(row.path === 'sql-no-index' ? 2 : 5);
+      expect(row.p50).toBeGreaterThan(0);
+      expect(row.p99).toBeGreaterThanOrEqual(row.p95);
+      expect(row.p95).toBeGreaterThanOrEqual(row.p50);
+    }
+    const list = report.rows.filter((row) => row.caseId === 'list');
+    expect(list[0].totalCount).toBeGreaterThan(0);
+    expect(new Set(list.map((row) => `${row.returned}/${row.totalCount}`)).size).toBe(1);
+    const stat = report.rows.find((row) => row.caseId === 'stat' && row.path === 'grpc')!;
+    expect(stat.returned).toBeGreaterThan(1);
+    expect(report.plans.every((plan) => /Scan/.test(plan.direct) && /Seq Scan/.test(plan.noIndex))).toBe(true);
+    expect(queryFailed([report])).toBe(false);
+    const output = formatQueryReport([report], true);
+    expect(output).toContain('| query ');
+    expect(output).toContain('vs no index');
+    expect(output).toContain('PASS: every path gave the same answer');
   });
 });
 

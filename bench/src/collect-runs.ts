@@ -12,6 +12,8 @@ export interface SyntheticOptions {
   json_data?: boolean;
   include_types?: boolean;
   resource_bytes?: number;
+  mix?: { cloud_service_group: string; cloud_service_type: string; weight?: number }[];
+  provider?: string;
 }
 
 /** A finished job as the API reports it, with its tasks and what they wrote. */

@@ -17,6 +17,19 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank - 1];
 }
 
+/** Arithmetic mean; 0 for none. */
+export function mean(samples: readonly number[]): number {
+  return samples.length === 0 ? 0 : samples.reduce((sum, value) => sum + value, 0) / samples.length;
+}
+
+/** Milliseconds with a precision that suits their size (0.42, 7.31, 25.4, 1,234). */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 10) return ms.toFixed(2);
+  if (ms < 100) return ms.toFixed(1);
+  return formatInt(ms);
+}
+
 export function formatInt(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
