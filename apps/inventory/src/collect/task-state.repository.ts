@@ -74,63 +74,65 @@ export class TaskStateRepository {
       );
       if (!locked) return null;
 
-      const task = firstRow<JobTaskEntity>(
+      // One statement (the job is locked, so this snapshot sees every earlier ending): end the task
+      // if it may end, count it on the job, take it off the queue, and tell whether it was the
+      // last unfinished task of its secret in this job.
+      const ended = firstRow<{ task: JobTaskEntity; job: JobEntity; unfinished_siblings: number }>(
         await manager.query(
-          `UPDATE job_task SET
-              status = CASE WHEN $2 = 'SUCCESS' AND failure_count > 0 THEN 'FAILURE' ELSE $2 END,
-              failure_count = failure_count + CASE WHEN $3::jsonb IS NULL THEN 0 ELSE 1 END,
-              errors = ${APPEND_ERROR},
-              finished_at = now(), updated_at = now()
-            WHERE job_task_id = $1 AND status IN ('PENDING', 'IN_PROGRESS')
-              AND ($5::text IS NULL OR EXISTS (
-                    SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $5))
-            RETURNING *`,
+          `WITH ended AS (
+             UPDATE job_task SET
+                 status = CASE WHEN $2 = 'SUCCESS' AND failure_count > 0 THEN 'FAILURE' ELSE $2 END,
+                 failure_count = failure_count + CASE WHEN $3::jsonb IS NULL THEN 0 ELSE 1 END,
+                 errors = ${APPEND_ERROR},
+                 finished_at = now(), updated_at = now()
+               WHERE job_task_id = $1 AND status IN ('PENDING', 'IN_PROGRESS')
+                 AND ($5::text IS NULL OR EXISTS (
+                       SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $5))
+               RETURNING *
+           ),
+           counted AS (
+             UPDATE job j SET
+                 remained_tasks = j.remained_tasks - 1,
+                 success_tasks = j.success_tasks + CASE WHEN e.status = 'SUCCESS' THEN 1 ELSE 0 END,
+                 failure_tasks = j.failure_tasks + CASE WHEN e.status = 'SUCCESS' THEN 0 ELSE 1 END,
+                 status = CASE WHEN j.status <> 'IN_PROGRESS' OR j.remained_tasks > 1 THEN j.status
+                               WHEN j.failure_tasks + CASE WHEN e.status = 'SUCCESS' THEN 0 ELSE 1 END > 0 THEN 'FAILURE'
+                               ELSE 'SUCCESS' END,
+                 finished_at = CASE WHEN j.remained_tasks = 1 AND j.finished_at IS NULL THEN now() ELSE j.finished_at END,
+                 updated_at = now()
+               FROM ended e
+              WHERE j.job_id = e.job_id
+              RETURNING j.*
+           ),
+           dequeued AS (
+             DELETE FROM task_queue WHERE job_task_id = $1 AND EXISTS (SELECT 1 FROM ended)
+           )
+           SELECT row_to_json(e) AS task, row_to_json(c) AS job,
+                  (SELECT count(*) FROM job_task s
+                    WHERE s.job_id = e.job_id AND s.secret_id = e.secret_id
+                      AND s.job_task_id <> e.job_task_id AND s.status <> 'SUCCESS')::int AS unfinished_siblings
+             FROM ended e, counted c`,
           [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null],
         ),
       );
-      if (!task) return null;
+      if (!ended) return null;
 
-      let ended = task;
-      if (task.status === 'SUCCESS') ended = await this.markDisconnected(manager, task);
-
-      const succeeded = ended.status === 'SUCCESS' ? 1 : 0;
-      const job = firstRow<JobEntity>(
-        await manager.query(
-          `UPDATE job SET
-              remained_tasks = remained_tasks - 1,
-              success_tasks = success_tasks + $2,
-              failure_tasks = failure_tasks + $3,
-              status = CASE WHEN status <> 'IN_PROGRESS' OR remained_tasks > 1 THEN status
-                            WHEN failure_tasks + $3 > 0 THEN 'FAILURE' ELSE 'SUCCESS' END,
-              finished_at = CASE WHEN remained_tasks = 1 AND finished_at IS NULL THEN now() ELSE finished_at END,
-              updated_at = now()
-            WHERE job_id = $1
-            RETURNING *`,
-          [task.job_id, succeeded, 1 - succeeded],
-        ),
-      )!;
-      await manager.query(`DELETE FROM task_queue WHERE job_task_id = $1`, [jobTaskId]);
+      let task = ended.task;
+      if (task.status === 'SUCCESS' && ended.unfinished_siblings === 0) task = await this.markDisconnected(manager, task);
+      const job = ended.job;
       const jobFinished = job.remained_tasks === 0;
       if (jobFinished) await manager.query(`DELETE FROM collect_seen WHERE job_id = $1`, [job.job_id]);
-      return { task: ended, job, jobFinished };
+      return { task, job, jobFinished };
     });
   }
 
   /**
-   * After the last successful task of a secret in a job (a split collect has several), the
-   * secret's cloud services this job did not see are disconnected, and deleted after
-   * DISCONNECTED_DELETE_AFTER misses in a row. A partial run (any task of the secret failed)
-   * changes nothing.
+   * After the last successful task of a secret in a job (a split collect has several; the caller
+   * knows it is the last), the secret's cloud services this job did not see are disconnected, and
+   * deleted after DISCONNECTED_DELETE_AFTER misses in a row. A partial run (any task of the secret
+   * failed) never gets here, so it changes nothing.
    */
   private async markDisconnected(manager: EntityManager, task: JobTaskEntity): Promise<JobTaskEntity> {
-    const siblings = firstRow<{ unfinished: number }>(
-      await manager.query(
-        `SELECT count(*)::int AS unfinished FROM job_task
-          WHERE job_id = $1 AND secret_id = $2 AND job_task_id <> $3 AND status <> 'SUCCESS'`,
-        [task.job_id, task.secret_id, task.job_task_id],
-      ),
-    )!;
-    if (siblings.unfinished > 0) return task;
     // collect_seen was filled by this very job, so its statistics are stale and the planner takes
     // it for a handful of rows: a nested-loop anti join then costs seconds per 10k resources.
     // A hash anti join reads each side once.
