@@ -136,7 +136,12 @@ export function readStruct(buf: Buffer, start: number, end: number): JsonObject 
 
 function structUntil(end: number, depth: number): JsonObject {
   if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
-  const object: JsonObject = {};
+  return entriesUntil<JsonValue>(end, (valueEnd) => valueUntil(valueEnd, depth + 1));
+}
+
+/** The map entries (key = 1, value = 2) of a Struct up to `end`, each value read by `readValue`. */
+function entriesUntil<V>(end: number, readValue: (valueEnd: number) => V): Record<string, V | null> {
+  const object: Record<string, V | null> = {};
   while (cursor < end) {
     const tag = varintAt(end);
     if (tag !== 0x0a) {
@@ -145,7 +150,7 @@ function structUntil(end: number, depth: number): JsonObject {
     }
     const entryEnd = delimitedEnd(end);
     let key = '';
-    let value: JsonValue = null;
+    let value: V | null = null;
     while (cursor < entryEnd) {
       const entryTag = varintAt(entryEnd);
       if (entryTag === 0x0a) {
@@ -153,8 +158,7 @@ function structUntil(end: number, depth: number): JsonObject {
         key = utf8(cursor, keyEnd);
         cursor = keyEnd;
       } else if (entryTag === 0x12) {
-        const valueEnd = delimitedEnd(entryEnd);
-        value = valueUntil(valueEnd, depth + 1);
+        value = readValue(delimitedEnd(entryEnd));
       } else skipAt(entryTag & 7, entryEnd);
     }
     object[key] = value;
@@ -259,32 +263,7 @@ export type ShallowValue = null | boolean | number | string | RawJson;
 
 /** Reads a Struct's top level; nested Structs and lists stay RawJson. */
 export function readStructShallow(buf: Buffer, start: number, end: number): Record<string, ShallowValue> {
-  return withSource(buf, start, () => {
-    const object: Record<string, ShallowValue> = {};
-    while (cursor < end) {
-      const tag = varintAt(end);
-      if (tag !== 0x0a) {
-        skipAt(tag & 7, end);
-        continue;
-      }
-      const entryEnd = delimitedEnd(end);
-      let key = '';
-      let value: ShallowValue = null;
-      while (cursor < entryEnd) {
-        const entryTag = varintAt(entryEnd);
-        if (entryTag === 0x0a) {
-          const keyEnd = delimitedEnd(entryEnd);
-          key = utf8(cursor, keyEnd);
-          cursor = keyEnd;
-        } else if (entryTag === 0x12) {
-          const valueEnd = delimitedEnd(entryEnd);
-          value = shallowValueUntil(valueEnd);
-        } else skipAt(entryTag & 7, entryEnd);
-      }
-      object[key] = value;
-    }
-    return object;
-  });
+  return withSource(buf, start, () => entriesUntil<ShallowValue>(end, shallowValueUntil));
 }
 
 function shallowValueUntil(end: number): ShallowValue {
