@@ -1,4 +1,4 @@
-import { AppError } from '@cloud-inventory/grpc';
+import { isJsonObject, AppError } from '@cloud-inventory/grpc';
 
 /**
  * Where a collector sends what it collects, besides the inventory: an option of the collector's
@@ -16,19 +16,15 @@ export interface StorageOption {
   options: Record<string, unknown>;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The storage option, checked; null when the collector has none. */
 export function storageOptionOf(options: Record<string, unknown> | undefined): StorageOption | null {
   const raw = options?.[STORAGE_OPTION];
   if (raw === undefined || raw === null) return null;
-  if (!isObject(raw) || typeof raw['plugin_id'] !== 'string' || !raw['plugin_id']) {
+  if (!isJsonObject(raw) || typeof raw['plugin_id'] !== 'string' || !raw['plugin_id']) {
     throw AppError.invalid(`plugin_info.options.${STORAGE_OPTION} must be {"plugin_id": "<storage plugin>", "options": {...}}.`);
   }
   const storageOptions = raw['options'] ?? {};
-  if (!isObject(storageOptions)) throw AppError.invalid(`plugin_info.options.${STORAGE_OPTION}.options must be an object.`);
+  if (!isJsonObject(storageOptions)) throw AppError.invalid(`plugin_info.options.${STORAGE_OPTION}.options must be an object.`);
   return { plugin_id: raw['plugin_id'], options: storageOptions };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RawJson, ResourceInfoMessage } from '@cloud-inventory/grpc';
+import { isJsonObject, RawJson, ResourceInfoMessage } from '@cloud-inventory/grpc';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { FailedItem, IngestItem, ResourceKind } from './ingest-item';
 import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
@@ -20,10 +20,6 @@ const KIND_OF_TYPE: Record<string, ResourceKind> = {
   'inventory.CloudServiceType': 'cloud_service_type',
   'inventory.Region': 'region',
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(resource: Json, key: string, required = false): string {
   const value = resource[key];
@@ -48,7 +44,7 @@ function object(resource: Json, key: string, jsonKey?: string): Json | RawJson {
     } catch {
       throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter is not valid JSON. (key = ${jsonKey})`);
     }
-    if (!isObject(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter type is invalid. (key = ${jsonKey}, type = JSON object)`);
     }
     return parsed;
@@ -57,7 +53,7 @@ function object(resource: Json, key: string, jsonKey?: string): Json | RawJson {
   if (value === undefined || value === null) return {};
   if (value instanceof RawJson) {
     if (value.kind === 'struct') return value;
-  } else if (isObject(value)) {
+  } else if (isJsonObject(value)) {
     return value;
   }
   throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', `Parameter type is invalid. (key = ${key}, type = object)`);
@@ -77,11 +73,11 @@ function tags(resource: Json): Json | RawJson {
     if (value.kind === 'struct') return value;
     value = value.value();
   }
-  if (isObject(value)) return value;
+  if (isJsonObject(value)) return value;
   if (Array.isArray(value)) {
     const result: Json = {};
     for (const tag of value) {
-      if (!isObject(tag) || typeof tag['key'] !== 'string') {
+      if (!isJsonObject(tag) || typeof tag['key'] !== 'string') {
         throw new InvalidResource('ERROR_INVALID_PARAMETER_TYPE', 'Parameter type is invalid. (key = tags, type = dict or list of {key, value})');
       }
       result[tag['key']] = tag['value'] ?? '';
@@ -193,7 +189,7 @@ function failure(code: string, message: string, additional: Json): FailedItem {
  */
 export function normalizeResource(info: ResourceInfoMessage, scope: MatchScope, redact: (text: string) => string): IngestItem {
   const resourceType = info.resource_type || '';
-  const resource = isObject(info.resource) ? (info.resource as Json) : {};
+  const resource = isJsonObject(info.resource) ? (info.resource as Json) : {};
   const state = info.state;
   if (resourceType === 'inventory.ErrorResource' || state === 'FAILURE') {
     const message = redact(info.message || 'The plugin reported a failure without a message.');
