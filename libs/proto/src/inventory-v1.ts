@@ -5,3 +5,8 @@ export * from './generated/spaceone/api/inventory/v1/cloud_service';
 export * from './generated/spaceone/api/inventory/v1/cloud_service_type';
 export * from './generated/spaceone/api/inventory/v1/region';
 export * from './generated/spaceone/api/inventory/v1/plugin';
+export * from './generated/spaceone/api/inventory/v1/namespace';
+export * from './generated/spaceone/api/inventory/v1/metric';
+export * from './generated/spaceone/api/inventory/v1/metric_data';
+export * from './generated/spaceone/api/inventory/v1/metric_example';
+export * from './generated/spaceone/api/inventory/v1/change_history';
