@@ -47,19 +47,38 @@ describe('collectSynthetic', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
-  it('paces by delay_ms, batching small delays', async () => {
-    const started = Date.now();
-    const { received } = await drain({ count: 40, include_types: false, delay_ms: 2 });
-    const elapsed = Date.now() - started;
-    expect(received).toHaveLength(40);
-    expect(elapsed).toBeGreaterThanOrEqual(70);
-    expect(elapsed).toBeLessThan(1000);
-  });
+  describe('pacing', () => {
+    // the generator's sleeps, counted (and still slept) on the module object it calls at run time
+    const timersPromises: typeof import('node:timers/promises') = require('node:timers/promises');
+    let sleeps: jest.SpyInstance;
+    beforeEach(() => {
+      sleeps = jest.spyOn(timersPromises, 'setTimeout');
+    });
+    afterEach(() => sleeps.mockRestore());
 
-  it('costs no timer at all with delay_ms 0', async () => {
-    const started = Date.now();
-    const { received } = await drain({ count: 20_000, include_types: false });
-    expect(received).toHaveLength(20_000);
-    expect(Date.now() - started).toBeLessThan(2000);
+    it('paces by delay_ms, batching small delays', async () => {
+      const started = Date.now();
+      const { received } = await drain({ count: 40, include_types: false, delay_ms: 2 });
+      expect(received).toHaveLength(40);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+      // ceil(20 / 2) = 10 messages per sleep of 10 × 2 ms
+      expect(sleeps.mock.calls.map(([ms]) => ms)).toEqual([20, 20, 20, 20]);
+    });
+
+    it('sleeps once per message when delay_ms is 20 or more', async () => {
+      await drain({ count: 3, include_types: false, delay_ms: 25 });
+      expect(sleeps.mock.calls.map(([ms]) => ms)).toEqual([25, 25, 25]);
+    });
+
+    it('costs no timer at all with delay_ms 0', async () => {
+      let macrotaskRan = false;
+      const immediate = setImmediate(() => (macrotaskRan = true));
+      const { received } = await drain({ count: 20_000, include_types: false });
+      clearImmediate(immediate);
+      expect(received).toHaveLength(20_000);
+      expect(sleeps).not.toHaveBeenCalled();
+      // the whole stream ran in microtasks: it never gave the event loop a turn
+      expect(macrotaskRan).toBe(false);
+    });
   });
 });
