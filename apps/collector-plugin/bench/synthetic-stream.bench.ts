@@ -3,7 +3,8 @@
  * generation alone (the provider's async stream, no gRPC) as the baseline beside the real thing:
  * the same collect over gRPC from a plugin running in a child process, read by a client that does
  * not decode the messages (so the figure is the server's), as one stream and as 4 task streams,
- * with data as a Struct (default) and as json_data.
+ * with data as a Struct (default) and as json_data; and the generation with drift on (every 10th
+ * resource drifting, in an odd bucket) beside the same generation without it.
  *
  *   npx nx run collector-plugin:bench            (or: BENCH_COUNT=500000 npx nx run collector-plugin:bench)
  */
@@ -19,11 +20,11 @@ const COUNT = Number(process.env['BENCH_COUNT'] ?? 200_000);
 const SECRET = { account_id: '123456789012' };
 const SERVE_FLAG = '--serve';
 
-async function generationOnly(jsonData: boolean): Promise<number> {
-  const options = parseSyntheticOptions({ count: COUNT, include_types: false, json_data: jsonData });
+async function generationOnly(jsonData: boolean, driftEverySeconds = 0): Promise<number> {
+  const options = parseSyntheticOptions({ count: COUNT, include_types: false, json_data: jsonData, drift_every_seconds: driftEverySeconds });
   const started = process.hrtime.bigint();
   let messages = 0;
-  for await (const message of collectSynthetic({ options, account: SECRET.account_id })) {
+  for await (const message of collectSynthetic({ options, account: SECRET.account_id, driftBucket: 1 })) {
     if (message) messages++;
   }
   return rate(messages, started);
@@ -103,6 +104,15 @@ async function main(): Promise<void> {
         );
       }
     }
+    // alternated, best of three each, so that warm-up and a busy machine hit both alike
+    let withoutDrift = 0;
+    let withDrift = 0;
+    for (let round = 0; round < 3; round++) {
+      withoutDrift = Math.max(withoutDrift, await generationOnly(false));
+      withDrift = Math.max(withDrift, await generationOnly(false, 60));
+    }
+    console.log(`  drift off, generation only (baseline): ${Math.round(withoutDrift)}`);
+    console.log(`  drift on (drift_every_seconds 60), generation only: ${Math.round(withDrift)}  (${(withDrift / withoutDrift).toFixed(3)} × baseline)`);
   } finally {
     child.kill('SIGTERM');
   }

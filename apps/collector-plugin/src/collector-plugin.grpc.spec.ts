@@ -75,14 +75,16 @@ describe('collector plugin over gRPC', () => {
   it('init returns the Cloudforet plugin metadata', async () => {
     const info = await unaryCall<inventoryPlugin.InitRequest, inventoryPlugin.PluginInfo>(collector, 'init', { options: {} }, { deadlineMs: 5000 });
     expect(info.metadata).toMatchObject({
-      supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region'],
+      supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region', 'inventory.Namespace', 'inventory.Metric'],
       supported_schedules: ['hours'],
       supported_features: ['garbage_collection'],
       filter_format: [],
     });
     const schema = info.metadata?.['options_schema'];
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['source', 'count', 'seed', 'version', 'mix', 'tasks', 'fail_after']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['source', 'count', 'seed', 'version', 'mix', 'tasks', 'fail_after', 'namespaces', 'metrics', 'metrics_version', 'drift_every_seconds']),
+    );
     expect(schema.properties.source).toMatchObject({ enum: ['synthetic'], default: 'synthetic' });
   });
 

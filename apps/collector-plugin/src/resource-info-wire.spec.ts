@@ -16,8 +16,8 @@ describe('Struct wrappers on the Collector service', () => {
   }).service;
 
   it('round-trips every kind of synthetic message', () => {
-    const options = parseSyntheticOptions({ count: 30, invalid: 2, error_resources: 2 });
-    for (const message of syntheticMessages({ options, account: '123456789012' })) {
+    const options = parseSyntheticOptions({ count: 30, invalid: 2, error_resources: 2, namespaces: true, metrics: true, drift_every_seconds: 60 });
+    for (const message of syntheticMessages({ options, account: '123456789012', driftBucket: 3 })) {
       const decoded = service['collect'].responseDeserialize(service['collect'].responseSerialize(message));
       expect(decoded).toEqual({ ...message, match_rules: message.match_rules ?? null, options: null });
     }

@@ -1,5 +1,6 @@
 import { SyntheticOptions, SyntheticTaskSlice, WHOLE_STREAM } from './synthetic-options';
 import { SYNTHETIC_REGIONS } from './synthetic-catalog';
+import { METRICS_PER_MIX_ENTRY } from './synthetic-metrics';
 
 /**
  * How many inventory.CloudService resources differ between any two different `version`s with the
@@ -12,9 +13,18 @@ export function changedResourceCount(count: number, changeEvery: number): number
   return Math.floor((count - 1) / changeEvery) + 1;
 }
 
-/** Whether the CloudService at this index carries version-dependent values. */
+/** Whether the CloudService at this index carries version-dependent (and, with drift, time-dependent) values. */
 export function changesWithVersion(index: number, changeEvery: number): boolean {
   return index % changeEvery === 0;
+}
+
+/**
+ * The drift time bucket of a collect that starts at `atMs` (Unix milliseconds):
+ * floor(atMs / (drift_every_seconds × 1000)); 0 when drift is off. Two collects whose buckets
+ * differ change the drifting resources, changedResourceCount(count, change_every) of them.
+ */
+export function driftBucketAt(driftEverySeconds: number, atMs: number): number {
+  return driftEverySeconds > 0 ? Math.floor(atMs / (driftEverySeconds * 1000)) : 0;
 }
 
 /** How many of the indexes [0, total) fall in a task slice (index % parts == part). */
@@ -34,6 +44,10 @@ export interface SyntheticMessageCounts {
   cloud_service_types: number;
   /** inventory.Region resources (one per region used by the valid CloudServices, part 0 only). */
   regions: number;
+  /** inventory.Namespace resources (one per mix entry, part 0 only). */
+  namespaces: number;
+  /** inventory.Metric resources (two per mix entry, part 0 only). */
+  metrics: number;
   /** All messages of the stream (before fail_after cuts it). */
   total: number;
 }
@@ -43,18 +57,18 @@ export interface SyntheticMessageCounts {
  * the slice is the whole stream; summed over the slices of get_tasks it gives the whole stream.
  */
 export function expectedMessageCounts(options: SyntheticOptions, slice: SyntheticTaskSlice = WHOLE_STREAM): SyntheticMessageCounts {
-  const withTypes = options.include_types && slice.part === 0;
+  const partZero = slice.part === 0;
+  const withTypes = options.include_types && partZero;
   const counts = {
     cloud_services: indexesInSlice(options.count, slice),
     invalid: indexesInSlice(options.invalid, slice),
     error_resources: indexesInSlice(options.error_resources, slice),
     cloud_service_types: withTypes ? options.mix.length : 0,
     regions: withTypes ? regionsUsed(options.count) : 0,
+    namespaces: options.namespaces && partZero ? options.mix.length : 0,
+    metrics: options.metrics && partZero ? METRICS_PER_MIX_ENTRY * options.mix.length : 0,
   };
-  return {
-    ...counts,
-    total: counts.cloud_services + counts.invalid + counts.error_resources + counts.cloud_service_types + counts.regions,
-  };
+  return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
 }
 
 /**

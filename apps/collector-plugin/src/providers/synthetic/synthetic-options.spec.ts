@@ -20,6 +20,7 @@ describe('synthetic options', () => {
     expect(SYNTHETIC_DEFAULTS).toMatchObject({
       count: 100, seed: 1, version: 1, change_every: 10, provider: 'synthetic', include_types: true,
       invalid: 0, error_resources: 0, delay_ms: 0, fail_after: -1, tasks: 1, resource_bytes: 1200, json_data: false,
+      namespaces: false, metrics: false, metrics_version: '1.0', drift_every_seconds: 0,
     });
     expect(SYNTHETIC_DEFAULTS.mix.map((entry) => `${entry.cloud_service_group}/${entry.cloud_service_type}`)).toEqual([
       'EC2/Instance', 'S3/Bucket', 'RDS/Database', 'VPC/Subnet', 'IAM/Role',
@@ -51,6 +52,24 @@ describe('synthetic options', () => {
     [{ fail_after: -2 }, 'options.fail_after must be an integer >= -1 (got -2).'],
     [{ tasks: 0 }, 'options.tasks must be an integer between 1 and 1000 (got 0).'],
     [{ resource_bytes: -1 }, 'options.resource_bytes must be an integer between 0 and 4194304 (got -1).'],
+    [{ namespaces: 1 }, 'options.namespaces must be true or false (got 1).'],
+    [{ metrics: 'true' }, 'options.metrics must be true or false (got "true").'],
+    [{ metrics_version: 2 }, 'options.metrics_version must be a non-empty string of at most 100 characters (got 2).'],
+    [{ metrics_version: ' ' }, 'options.metrics_version must be a non-empty string of at most 100 characters (got " ").'],
+    [{ drift_every_seconds: -1 }, 'options.drift_every_seconds must be an integer between 0 and 1000000000 (got -1).'],
+    [{ drift_every_seconds: 0.5 }, 'options.drift_every_seconds must be an integer between 0 and 1000000000 (got 0.5).'],
+    [
+      { metrics: true, provider: 'aws.com' },
+      'options.provider must not contain "." when namespaces or metrics are sent (their resource_type is inventory.CloudService:<provider>.<group>.<type>) (got "aws.com").',
+    ],
+    [
+      { namespaces: true, mix: [{ cloud_service_group: 'EC2', cloud_service_type: 'Instance.v2' }] },
+      'options.mix[0].cloud_service_type must not contain "." when namespaces or metrics are sent (their resource_type is inventory.CloudService:<provider>.<group>.<type>) (got "Instance.v2").',
+    ],
+    [
+      { metrics: true, mix: [{ cloud_service_group: 'EC2', cloud_service_type: 'Instance' }, { cloud_service_group: 'ec2', cloud_service_type: 'instance' }] },
+      'options.mix[1] gives the same namespace and metric ids as options.mix[0] (ns-synthetic-ec2-instance); ids are lower-cased, with "-" for other characters than a-z and 0-9.',
+    ],
     [{ mix: [] }, 'options.mix must be a list of 1 to 100 {cloud_service_group, cloud_service_type, weight?} entries (got a list).'],
     [{ mix: [{ cloud_service_group: 'EC2' }] }, 'options.mix[0].cloud_service_type must be a non-empty string of at most 100 characters (got a value of type undefined).'],
     [{ mix: [{ cloud_service_group: 'A', cloud_service_type: 'B', weight: 0 }] }, 'options.mix[0].weight must be a number > 0 (got 0).'],
@@ -59,9 +78,20 @@ describe('synthetic options', () => {
       { mix: [{ cloud_service_group: 'A', cloud_service_type: 'B' }, { cloud_service_group: 'A', cloud_service_type: 'B' }] },
       'options.mix[1] repeats A/B; each group/type pair may appear once.',
     ],
-    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data).'],
+    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data, namespaces, metrics, metrics_version, drift_every_seconds).'],
   ])('rejects %j with INVALID_ARGUMENT naming the option', (options, message) => {
     expect(errorOf(() => parseSyntheticOptions(options)).message).toBe(message);
+  });
+
+  it('checks names for namespace and metric ids only when they are sent', () => {
+    const dotted = { provider: 'aws.com', mix: [{ cloud_service_group: 'EC2', cloud_service_type: 'Instance' }, { cloud_service_group: 'ec2', cloud_service_type: 'INSTANCE' }] };
+    expect(parseSyntheticOptions(dotted)).toMatchObject({ provider: 'aws.com', namespaces: false, metrics: false });
+    expect(parseSyntheticOptions({ namespaces: true, metrics: true, metrics_version: '2.1', drift_every_seconds: 60 })).toMatchObject({
+      namespaces: true,
+      metrics: true,
+      metrics_version: '2.1',
+      drift_every_seconds: 60,
+    });
   });
 
   it('reads task_options {part, parts}, and none as the whole stream', () => {

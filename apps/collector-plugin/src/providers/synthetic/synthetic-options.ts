@@ -1,4 +1,5 @@
 import { AppError } from '@cloud-inventory/grpc';
+import { metricIdStem } from './synthetic-metrics';
 
 /** One kind of cloud service in the generated inventory, picked with probability weight / Σweights. */
 export interface SyntheticMixEntry {
@@ -23,6 +24,10 @@ export interface SyntheticOptions {
   tasks: number;
   resource_bytes: number;
   json_data: boolean;
+  namespaces: boolean;
+  metrics: boolean;
+  metrics_version: string;
+  drift_every_seconds: number;
 }
 
 /** Which slice of the stream one collect emits (from get_tasks' task_options). */
@@ -38,6 +43,7 @@ export const MAX_TASKS = 1_000;
 export const MAX_DELAY_MS = 60_000;
 export const MAX_RESOURCE_BYTES = 4 * 1024 * 1024;
 export const MAX_MIX_ENTRIES = 100;
+export const MAX_DRIFT_EVERY_SECONDS = 1_000_000_000;
 const MAX_NAME_LENGTH = 100;
 
 export const DEFAULT_MIX: readonly SyntheticMixEntry[] = Object.freeze([
@@ -63,6 +69,10 @@ export const SYNTHETIC_DEFAULTS: Readonly<SyntheticOptions> = Object.freeze({
   tasks: 1,
   resource_bytes: 1200,
   json_data: false,
+  namespaces: false,
+  metrics: false,
+  metrics_version: '1.0',
+  drift_every_seconds: 0,
 });
 
 type Checker = (value: unknown, key: string) => unknown;
@@ -131,6 +141,10 @@ const CHECKERS: { [K in keyof SyntheticOptions]: Checker } = {
   tasks: integer(1, MAX_TASKS),
   resource_bytes: integer(0, MAX_RESOURCE_BYTES),
   json_data: boolean,
+  namespaces: boolean,
+  metrics: boolean,
+  metrics_version: name,
+  drift_every_seconds: integer(0, MAX_DRIFT_EVERY_SECONDS),
 };
 
 export const SYNTHETIC_OPTION_NAMES = Object.keys(CHECKERS) as (keyof SyntheticOptions)[];
@@ -155,7 +169,38 @@ export function parseSyntheticOptions(raw: unknown): SyntheticOptions {
     const value = given[key];
     if (value !== undefined && value !== null) options[key] = CHECKERS[key](value, `options.${key}`);
   }
-  return options as unknown as SyntheticOptions;
+  const parsed = options as unknown as SyntheticOptions;
+  if (parsed.namespaces || parsed.metrics) checkMetricNames(parsed);
+  return parsed;
+}
+
+/**
+ * Namespaces and metrics name their cloud service type as inventory.CloudService:<provider>.<group>.<type>,
+ * which Cloudforet splits on "." into exactly three parts, and take their ids from those names:
+ * refuse what would break either.
+ */
+function checkMetricNames(options: SyntheticOptions): void {
+  const dotted = (text: string, key: string) => {
+    if (text.includes('.')) {
+      throw AppError.invalid(
+        `${key} must not contain "." when namespaces or metrics are sent (their resource_type is inventory.CloudService:<provider>.<group>.<type>) (got ${describe(text)}).`,
+      );
+    }
+  };
+  dotted(options.provider, 'options.provider');
+  const owners = new Map<string, number>();
+  options.mix.forEach((entry, index) => {
+    dotted(entry.cloud_service_group, `options.mix[${index}].cloud_service_group`);
+    dotted(entry.cloud_service_type, `options.mix[${index}].cloud_service_type`);
+    const stem = metricIdStem(options.provider, entry);
+    const owner = owners.get(stem);
+    if (owner !== undefined) {
+      throw AppError.invalid(
+        `options.mix[${index}] gives the same namespace and metric ids as options.mix[${owner}] (ns-${stem}); ids are lower-cased, with "-" for other characters than a-z and 0-9.`,
+      );
+    }
+    owners.set(stem, index);
+  });
 }
 
 /**
@@ -219,6 +264,16 @@ export const SYNTHETIC_OPTIONS_SCHEMA = Object.freeze({
     tasks: { type: 'integer', minimum: 1, maximum: MAX_TASKS, default: SYNTHETIC_DEFAULTS.tasks, title: 'Number of tasks get_tasks returns' },
     resource_bytes: { type: 'integer', minimum: 0, maximum: MAX_RESOURCE_BYTES, default: SYNTHETIC_DEFAULTS.resource_bytes, title: 'Approximate JSON size of each CloudService resource' },
     json_data: { type: 'boolean', default: SYNTHETIC_DEFAULTS.json_data, title: 'Send data as a JSON string (resource.json_data) instead of a Struct, as the AWS plugin does' },
+    namespaces: { type: 'boolean', default: SYNTHETIC_DEFAULTS.namespaces, title: 'Also emit one inventory.Namespace per mix entry at the end (part 0 only)' },
+    metrics: { type: 'boolean', default: SYNTHETIC_DEFAULTS.metrics, title: 'Also emit two inventory.Metric per mix entry at the end (part 0 only)' },
+    metrics_version: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH, default: SYNTHETIC_DEFAULTS.metrics_version, title: 'version of every namespace and metric; the inventory updates them when it changes' },
+    drift_every_seconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_DRIFT_EVERY_SECONDS,
+      default: SYNTHETIC_DEFAULTS.drift_every_seconds,
+      title: 'Resources with index % change_every == 0 also change with the time bucket floor(now / drift_every_seconds) (0: never)',
+    },
   },
 });
 

@@ -13,6 +13,7 @@ import {
   serviceProfileOf,
 } from './synthetic-catalog';
 import { changesWithVersion, regionIndexOf, regionsUsed } from './synthetic-counts';
+import { metricsOf, namespaceOf } from './synthetic-metrics';
 import { SyntheticMixEntry, SyntheticOptions, SyntheticTaskSlice, WHOLE_STREAM } from './synthetic-options';
 import { Mulberry32 } from './mulberry32';
 
@@ -25,6 +26,8 @@ export const CLOUD_SERVICE_MATCH_RULES = Object.freeze({
 });
 export const CLOUD_SERVICE_TYPE_MATCH_RULES = Object.freeze({ '1': Object.freeze(['name', 'group', 'provider']) });
 export const REGION_MATCH_RULES = Object.freeze({ '1': Object.freeze(['provider', 'region_code']) });
+/** What the collector SDK sends for namespaces and metrics (its match_keys are empty): the inventory upserts them by id. */
+export const NO_MATCH_RULES = Object.freeze({});
 
 /** PRNG salts: each kind of message has its own sequence per index. */
 const SALT_CLOUD_SERVICE = 0x0c10d5e7;
@@ -36,6 +39,11 @@ export interface SyntheticStreamPlan {
   options: SyntheticOptions;
   account: string;
   slice?: SyntheticTaskSlice;
+  /**
+   * The time bucket of this collect, floor(start / drift_every_seconds) (driftBucketAt); drifting
+   * resources carry it. Ignored when drift_every_seconds is 0.
+   */
+  driftBucket?: number;
 }
 
 /** Everything about one mix entry that does not change from resource to resource. */
@@ -52,9 +60,11 @@ interface Template {
 
 /**
  * The synthetic stream, lazily: valid CloudServices by index (only index % parts == part), the
- * invalid and error messages interleaved at fixed positions, then (part 0, include_types) one
- * CloudServiceType per mix entry and one Region per region used. A message depends only on the
- * options, the account and its own index, never on the slice or on earlier messages.
+ * invalid and error messages interleaved at fixed positions, then, in part 0 only, one
+ * CloudServiceType per mix entry and one Region per region used (include_types), one Namespace
+ * per mix entry (namespaces) and two Metrics per mix entry (metrics). A message depends only on
+ * the options, the account, the drift bucket and its own index, never on the slice or on earlier
+ * messages.
  *
  * Interleaving: invalid message j (j in [0, invalid)) comes just before CloudService index
  * floor((j + 1) / (invalid + 1) * count) and belongs to slice j % parts; error message k likewise
@@ -64,7 +74,7 @@ export function* syntheticMessages(plan: SyntheticStreamPlan): Generator<Resourc
   const { options, account } = plan;
   const { part, parts } = plan.slice ?? WHOLE_STREAM;
   const { count, invalid, error_resources: errors } = options;
-  const factory = new SyntheticResourceFactory(options, account);
+  const factory = new SyntheticResourceFactory(options, account, plan.driftBucket ?? 0);
 
   let nextInvalid = 0;
   let nextError = 0;
@@ -86,10 +96,13 @@ export function* syntheticMessages(plan: SyntheticStreamPlan): Generator<Resourc
     yield factory.cloudService(index);
   }
 
-  if (options.include_types && part === 0) {
+  if (part !== 0) return;
+  if (options.include_types) {
     yield* factory.cloudServiceTypes();
     yield* factory.regions(regionsUsed(count));
   }
+  if (options.namespaces) yield* factory.namespaces();
+  if (options.metrics) yield* factory.metrics();
 }
 
 function positionOf(ordinal: number, total: number, count: number): number {
@@ -104,6 +117,7 @@ export class SyntheticResourceFactory {
   constructor(
     private readonly options: SyntheticOptions,
     private readonly account: string,
+    private readonly driftBucket = 0,
   ) {
     const totalWeight = options.mix.reduce((sum, entry) => sum + entry.weight, 0);
     let cumulative = 0;
@@ -126,8 +140,10 @@ export class SyntheticResourceFactory {
   cloudService(index: number): ResourceInfo {
     this.rng.reseed(this.options.seed, SALT_CLOUD_SERVICE, index);
     const template = this.pickTemplate();
-    const version = changesWithVersion(index, this.options.change_every) ? this.options.version : 1;
+    const changes = changesWithVersion(index, this.options.change_every);
+    const version = changes ? this.options.version : 1;
     const resource = this.buildResource(template, `syn-${this.options.seed}-${index}`, index, SYNTHETIC_REGIONS[regionIndexOf(index)], version);
+    if (changes && this.options.drift_every_seconds > 0) drift(resource, this.driftBucket);
     return successOf('inventory.CloudService', CLOUD_SERVICE_MATCH_RULES, this.encodeData(resource));
   }
 
@@ -197,6 +213,22 @@ export class SyntheticResourceFactory {
         provider: this.options.provider,
         tags: { continent: region.continent, latitude: region.latitude, longitude: region.longitude },
       });
+    }
+  }
+
+  /** One inventory.Namespace per mix entry, in mix order. */
+  *namespaces(): Generator<ResourceInfo, void, undefined> {
+    for (const { entry } of this.templates) {
+      yield successOf('inventory.Namespace', NO_MATCH_RULES, { ...namespaceOf(this.options.provider, entry, this.options.metrics_version) });
+    }
+  }
+
+  /** Two inventory.Metric per mix entry (count, running vCPU), in mix order. */
+  *metrics(): Generator<ResourceInfo, void, undefined> {
+    for (const { entry } of this.templates) {
+      for (const metric of metricsOf(this.options.provider, entry, this.options.metrics_version)) {
+        yield successOf('inventory.Metric', NO_MATCH_RULES, { ...metric });
+      }
     }
   }
 
@@ -310,6 +342,19 @@ export class SyntheticResourceFactory {
       template.description = filler.slice(0, needed[i]);
     });
   }
+}
+
+/**
+ * What drift changes in a resource (built with `version`, before json_data encoding) in time
+ * bucket b: data.synthetic.drift = b, the tag synthetic_drift = "b", and
+ * data.compute.instance_state STOPPED in odd buckets (RUNNING in even ones, as without drift).
+ * Keys are added after the existing ones, so the other bytes stay as they are.
+ */
+function drift(resource: Resource, bucket: number): void {
+  const data = resource['data'] as Record<string, Record<string, unknown>>;
+  data['synthetic']['drift'] = bucket;
+  if (bucket % 2 !== 0) data['compute']['instance_state'] = 'STOPPED';
+  (resource['tags'] as Record<string, string>)['synthetic_drift'] = String(bucket);
 }
 
 function successOf(resourceType: string, matchRules: Readonly<Record<string, readonly string[]>>, resource: Resource): ResourceInfo {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { inventoryPlugin } from '@cloud-inventory/proto';
 import { CollectParams, CollectorPluginMetadata, CollectorProvider, JsonObject } from '../collector-provider';
 import { SyntheticStreamStats, collectSynthetic } from './synthetic-collect';
+import { driftBucketAt } from './synthetic-counts';
 import { SYNTHETIC_OPTIONS_SCHEMA, parseSyntheticAccount, parseSyntheticOptions, parseTaskSlice } from './synthetic-options';
 
 /**
@@ -15,10 +16,13 @@ export class SyntheticCollectorProvider implements CollectorProvider {
   /** Test hook: how much the streams of this provider have produced, and how many are open. */
   readonly stats: SyntheticStreamStats = { generated: 0, open: 0 };
 
+  /** Test hook: the clock that picks a collect's drift time bucket (Unix milliseconds). */
+  now: () => number = () => Date.now();
+
   init(options: JsonObject): CollectorPluginMetadata {
     parseSyntheticOptions(options);
     return {
-      supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region'],
+      supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region', 'inventory.Namespace', 'inventory.Metric'],
       supported_schedules: ['hours'],
       supported_features: ['garbage_collection'],
       filter_format: [],
@@ -41,6 +45,7 @@ export class SyntheticCollectorProvider implements CollectorProvider {
     const options = parseSyntheticOptions(params.options);
     const account = parseSyntheticAccount(params.secret_data);
     const slice = parseTaskSlice(params.task_options);
-    return collectSynthetic({ options, account, slice }, this.stats);
+    const driftBucket = driftBucketAt(options.drift_every_seconds, this.now());
+    return collectSynthetic({ options, account, slice, driftBucket }, this.stats);
   }
 }
