@@ -16,7 +16,12 @@ module.exports = {
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
       // the .proto contract travels with the bundle: proto-loader reads it at start
-      assets: [{ input: '../../proto', glob: '**/*.proto', output: 'proto' }],
+      assets: [
+        { input: '../../proto', glob: '**/*.proto', output: 'proto' },
+        // the web console: static files, and the chart library it loads (no build step of its own)
+        { input: './src/console/static', glob: '**/*', output: 'console' },
+        { input: '../../node_modules/chart.js/dist', glob: 'chart.umd.min.js', output: 'console/vendor' },
+      ],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,

@@ -5,6 +5,7 @@ import { HealthController } from '@cloud-inventory/grpc';
 import { CloudServiceModule } from './cloud-service/cloud-service.module';
 import { CollectModule } from './collect/collect.module';
 import { CollectorModule } from './collector/collector.module';
+import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
 import { DatabaseRuntime } from './database/database-runtime';
 import { HealthHttpController } from './health/health.http-controller';
@@ -29,6 +30,7 @@ export class InventoryModule {
         JobModule,
         JobTaskModule,
         CloudServiceModule,
+        ConsoleModule,
       ],
       controllers: [HealthController, HealthHttpController],
     };
