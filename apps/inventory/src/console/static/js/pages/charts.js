@@ -118,7 +118,7 @@ export async function render({ main, query, signal, setTitle, unauthenticated })
         api.cloudServices.stat({ query: { distinct: 'provider' } }, { signal }),
         ...GROUPINGS.map((grouping) => api.cloudServices.stat(statQuery(grouping, provider), { signal })),
       ]);
-      providerSelect.replaceChildren(h('option', { value: '' }, 'All providers'), (providers.results ?? []).map((name) => h('option', { value: name, selected: name === provider }, name)));
+      providerSelect.replaceChildren(h('option', { value: '' }, 'All providers'), ...(providers.results ?? []).map((name) => h('option', { value: name, selected: name === provider }, name)));
       charts.splice(0).forEach((chart) => chart.destroy());
       figures.replaceChildren();
       GROUPINGS.forEach((grouping, index) => {

@@ -100,13 +100,13 @@ export async function render({ main, signal, setTitle, navigate, unauthenticated
               key: collector.collector_id,
               headerFirst: true,
               cells: [
-                h('span', {}, collector.name, h('br', {}), h('span', { class: 'mono muted' }, collector.collector_id)),
+                h('span', {}, collector.name, ' ', h('span', { class: 'mono muted block' }, collector.collector_id)),
                 collector.provider || '–',
                 h('span', { class: 'mono' }, [collector.plugin_info?.plugin_id, collector.plugin_info?.version].filter(Boolean).join(' ') || '–'),
                 h('span', {}, badge(schedule.state), ' ', schedule.text),
                 timeCell(collector.last_collected_at, { ago: true }),
                 job
-                  ? h('span', { class: 'inline' }, badge(job.status), h('a', { href: `#/jobs/${encodeURIComponent(job.job_id)}`, class: 'mono' }, job.job_id), cancelJobControl(job, { compact: true }))
+                  ? h('span', { class: 'inline' }, badge(job.status), ' ', h('a', { href: `#/jobs/${encodeURIComponent(job.job_id)}`, class: 'mono' }, job.job_id), ' ', cancelJobControl(job, { compact: true }))
                   : h('span', { class: 'muted' }, 'none yet'),
                 button,
               ],

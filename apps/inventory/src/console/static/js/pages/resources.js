@@ -120,8 +120,9 @@ export async function render({ main, query, signal, setTitle, unauthenticated })
     return h(
       'th',
       { scope: 'col', 'aria-sort': ariaSort, class: column.numeric ? 'num' : undefined },
+      // the button is named by its column; the header's aria-sort says how the list is sorted
       h('button', { type: 'button', class: 'sort', 'data-focus-key': `sort-${column.key}`, onClick: () => update({ sort: column.key, desc: active ? !state.desc : false, start: 1 }) },
-        column.label, h('span', { class: 'visually-hidden' }, active ? (state.desc ? ', sorted descending' : ', sorted ascending') : ', sort')),
+        column.label, h('span', { class: 'sort-icon', 'aria-hidden': 'true' }, active ? (state.desc ? '▼' : '▲') : '↕')),
     );
   };
 
