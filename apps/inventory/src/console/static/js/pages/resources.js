@@ -33,6 +33,11 @@ export async function render({ main, query, signal, setTitle, unauthenticated })
 
   const keyList = h('datalist', { id: 'filter-keys' }, FILTER_KEYS.map((key) => h('option', { value: key })));
 
+  const removeCondition = (row) => {
+    row.remove();
+    (conditions.querySelector('input') ?? form.querySelector('button'))?.focus();
+  };
+
   const conditionRow = (condition) => {
     const id = ++conditionIds;
     const key = h('input', { type: 'text', id: `filter-key-${id}`, name: 'key', list: 'filter-keys', value: condition.k, autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. region_code or data.compute.az' });
@@ -44,36 +49,52 @@ export async function render({ main, query, signal, setTitle, unauthenticated })
       h('div', { class: 'field' }, h('label', { for: key.id }, 'Key'), key),
       h('div', { class: 'field' }, h('label', { for: operator.id }, 'Operator'), operator),
       h('div', { class: 'field' }, h('label', { for: value.id }, 'Value'), value),
-      h('button', { type: 'button', 'aria-label': `Remove condition ${id}`, onClick: () => (row.remove(), conditions.querySelector('input')?.focus()) }, 'Remove'),
+      h('button', { type: 'button', 'aria-label': `Remove condition ${id}`, onClick: () => removeCondition(row) }, 'Remove'),
     );
     return row;
   };
 
   const readConditions = () =>
-    [...conditions.querySelectorAll('.filter-row')].map((row) => ({
-      k: row.querySelector('[name=key]').value.trim(),
-      o: row.querySelector('[name=operator]').value,
-      v: row.querySelector('[name=value]').value,
-    })).filter((c) => c.k);
+    [...conditions.querySelectorAll('.filter-row')]
+      .map((row) => ({
+        k: row.querySelector('[name=key]').value.trim(),
+        o: row.querySelector('[name=operator]').value,
+        v: row.querySelector('[name=value]').value,
+      }))
+      .filter((condition) => condition.k);
+
+  const addCondition = () => {
+    const row = conditionRow({ k: '', o: 'eq', v: '' });
+    conditions.append(row);
+    row.querySelector('input').focus();
+  };
 
   const keyword = h('input', { type: 'search', id: 'keyword', name: 'keyword', value: state.keyword, placeholder: 'name, id, type, IP…' });
+
+  const clearFilters = () => {
+    conditions.replaceChildren();
+    keyword.value = '';
+    update({ filter: [], keyword: '', start: 1 });
+  };
+
   const form = h(
     'form',
     { class: 'card', id: 'resource-filters', 'aria-label': 'Filters' },
-    h('fieldset', {}, h('legend', {}, 'Filters (all must match)'), conditions, h('p', { class: 'hint' }, 'Values: text as typed, numbers and true/false as such ("4" in quotes is text); lists are comma-separated.'),
-      h('button', { type: 'button', onClick: () => {
-        const row = conditionRow({ k: '', o: 'eq', v: '' });
-        conditions.append(row);
-        row.querySelector('input').focus();
-      } }, '+ Add condition')),
-    h('div', { class: 'toolbar' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Filters (all must match)'),
+      conditions,
+      h('p', { class: 'hint' }, 'Values: text as typed, numbers and true/false as such ("4" in quotes is text); lists are comma-separated.'),
+      h('button', { type: 'button', onClick: addCondition }, '+ Add condition'),
+    ),
+    h(
+      'div',
+      { class: 'toolbar' },
       h('div', { class: 'field' }, h('label', { for: 'keyword' }, 'Keyword'), keyword),
       h('button', { type: 'submit', class: 'primary' }, 'Apply'),
-      h('button', { type: 'button', onClick: () => {
-        conditions.replaceChildren();
-        keyword.value = '';
-        update({ filter: [], keyword: '', start: 1 });
-      } }, 'Clear filters')),
+      h('button', { type: 'button', onClick: clearFilters }, 'Clear filters'),
+    ),
     keyList,
   );
   form.addEventListener('submit', (event) => {
@@ -82,18 +103,21 @@ export async function render({ main, query, signal, setTitle, unauthenticated })
   });
   for (const condition of state.filter) conditions.append(conditionRow(condition));
 
+  const chooseColumns = () => {
+    const chosen = [...columnsBox.querySelectorAll('input:checked')].map((input) => input.value);
+    update({ columns: chosen.length ? chosen : ['name'] });
+  };
   const columnsBox = h(
     'fieldset',
-    { class: 'card', id: 'resource-columns' },
+    { id: 'resource-columns' },
     h('legend', {}, 'Columns'),
-    h('div', { class: 'columns' }, COLUMNS.map((column) =>
-      h('label', { class: 'inline' },
-        h('input', { type: 'checkbox', value: column.key, checked: state.columns.includes(column.key), onChange: () => {
-          const chosen = [...columnsBox.querySelectorAll('input:checked')].map((input) => input.value);
-          update({ columns: chosen.length ? chosen : ['name'] });
-        } }),
-        column.label),
-    )),
+    h(
+      'div',
+      { class: 'columns' },
+      COLUMNS.map((column) =>
+        h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: column.key, checked: state.columns.includes(column.key), onChange: chooseColumns }), column.label),
+      ),
+    ),
   );
 
   const pageSize = h('select', { id: 'page-size', onChange: (event) => update({ limit: Number(event.target.value), start: 1 }) }, PAGE_SIZES.map((size) => h('option', { value: String(size), selected: size === state.limit }, String(size))));
