@@ -92,7 +92,7 @@ export function collectorCommand(kit: CommandKit): Command {
       .option('--name <name>', 'a new name')
       .option('--plugin-version <version>', 'another plugin version')
       .option('--options <json|@file>', 'new plugin options (they replace the old ones)')
-      .option('--option <key=value>', 'one plugin option, repeatable (with --options, on top of them)', collectValues),
+      .option('--option <key=value>', 'change one plugin option, repeatable; the others are kept (on top of --options when given)', collectValues),
   ).action(
     kit.action(async (context, collectorId: string, fields: CollectorFields) => {
       const update: Record<string, unknown> = fields.json !== undefined ? readObject(fields.json, '--json') : {};
@@ -102,14 +102,20 @@ export function collectorCommand(kit: CommandKit): Command {
       const tags = tagsFrom(fields);
       if (tags) update['tags'] = tags;
       if (fields.secretFilter !== undefined) update['secret_filter'] = readObject(fields.secretFilter, '--secret-filter');
-      const options = optionsFrom(fields.options, fields.option, '--options');
+      const client = context.client();
+      // --option alone changes those options and keeps the others: it starts from the stored ones
+      let base = fields.options;
+      if (base === undefined && fields.option?.length) {
+        const current = await client.call<Record<string, any>>('Collector', 'get', { collector_id: collectorId });
+        base = JSON.stringify(current['plugin_info']?.['options'] ?? {});
+      }
+      const options = optionsFrom(base, fields.option, '--options');
       const plugin: Record<string, unknown> = {};
       if (options) plugin['options'] = options;
       if (fields.pluginVersion !== undefined) plugin['version'] = fields.pluginVersion;
       if (Object.keys(update).length === 0 && Object.keys(plugin).length === 0) {
         throw CliError.usage('collector update: give at least one of --name, --schedule, --tag/--tags, --secret-filter, --options/--option, --plugin-version, --json.');
       }
-      const client = context.client();
       let result: Record<string, unknown> | undefined;
       if (Object.keys(update).length) result = await client.call('Collector', 'update', { ...update, collector_id: collectorId });
       if (Object.keys(plugin).length) result = await client.call('Collector', 'update_plugin', { ...plugin, collector_id: collectorId });
