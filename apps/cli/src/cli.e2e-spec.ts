@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { loadSurface } from '@cloud-inventory/grpc';
 import { freePort } from '@cloud-inventory/database';
-import { Stack, WORKSPACE, startStack } from '@cloud-inventory/testing';
+import { Stack, WORKSPACE, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The CLI end to end: the built `cloud-inventory` command (the launcher package.json's "bin" names)
@@ -218,6 +218,31 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     expect(rows.every((row) => row['written'] === '0')).toBe(true);
   });
 
+  it('on a terminal, draws live progress bars and then the summary table', async () => {
+    // script(1) (util-linux, in every Debian) gives the CLI a pseudo-terminal for stdout and stderr
+    const command = [process.execPath, LAUNCHER, 'collect', collectorId, '--follow', '--interval', '0.2'].join(' ');
+    const result = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+        cwd: workDir,
+        env: { PATH: process.env['PATH'] ?? '', HOME: workDir, CLOUD_INVENTORY_CONFIG: configFile, TERM: 'xterm' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+      child.stdin.end();
+    });
+    expect(result.code).toBe(0);
+    // cli-progress redraws in place with escape sequences; the job bar and the task lines
+    expect(result.stdout).toMatch(ANSI);
+    expect(result.stdout).toMatch(/job-\w+ (IN_PROGRESS|SUCCESS) \[[█░]+\] \d\/4 tasks \| \d+ written \| 0 failures/);
+    expect(result.stdout).toMatch(/job-task-\w+ secret-\w+ +(IN_PROGRESS|SUCCESS|PENDING) +\d+ written +[\d.]+\/s +0 failures/);
+    // the default format on a terminal: the summary as a table
+    expect(result.stdout).toMatch(/Job job-\w+ SUCCESS in [\d.]+s: 4 of 4 tasks succeeded/);
+    expect(result.stdout).toMatch(/│ provider +│ cloud_service_group │ cloud_service_type │ written │ created │ active │ failures │ duration │/);
+  });
+
   it('lists cloud services with filters, sort and pages, in every format', async () => {
     const mine = `collection_info.collector_id=${collectorId}`;
     const all = await stack.grpc.call<{ results: Row[] }>('CloudService', 'list', {
@@ -279,7 +304,8 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
 
   it('shows jobs and their tasks', async () => {
     const jobs = await json(['job', 'list', '--collector', collectorId]);
-    expect(jobs['total_count']).toBe(2);
+    // the first collect, its re-collect as CSV and the one on a terminal
+    expect(jobs['total_count']).toBe(3);
     const jobId = jobs['results'][0]['job_id'];
     const withTasks = await json(['job', 'get', jobId, '--tasks']);
     expect(withTasks).toMatchObject({ job_id: jobId, status: 'SUCCESS' });
@@ -287,7 +313,7 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     const tasksCsv = csv((await cli(['job', 'get', jobId, '--tasks', '-o', 'csv'])).stdout);
     expect(tasksCsv.map((row) => row['job_task_id']).sort()).toEqual(withTasks['tasks'].map((t: Row) => t['job_task_id']).sort());
     const succeeded = await json(['job', 'list', '-f', `collector_id=${collectorId}`, '--status', 'SUCCESS', '--only', 'job_id,status']);
-    expect(succeeded['results'].map((row: Row) => row['status'])).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(succeeded['results'].map((row: Row) => row['status'])).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
   });
 
   it('ends a followed job that failed with exit code 10, failures counted per type from the task errors', async () => {
@@ -350,6 +376,30 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('collect [options] <collector_id>');
+  });
+
+  it('stops following on Ctrl-C with exit code 130, and the job goes on', async () => {
+    const slow = await json(['collector', 'create', '--name', 'slow', '--plugin-id', 'synthetic', '--provider', 'synthetic', '--option', 'count=40', '--option', 'seed=13', '--option', 'delay_ms=150']);
+    const child = spawn(process.execPath, [LAUNCHER, 'collect', slow['collector_id'], '--follow', '--interval', '0.2'], {
+      cwd: workDir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: workDir, CLOUD_INVENTORY_CONFIG: configFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const started = new Promise<string>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        const match = /^job (job-\w+) started/m.exec(stderr);
+        if (match) resolve(match[1]);
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const jobId = await started;
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stderr).toContain(`Stopped following; job ${jobId} goes on`);
+    const job = await waitForJob(stack, jobId);
+    expect(job['status']).toBe('SUCCESS');
   });
 
   it('deletes a collector', async () => {

@@ -67,6 +67,7 @@ async function follow(context: CliContext, started: JobInfo, intervalMs: number)
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
+  context.note(`job ${started.job_id} started: ${plural(Number(started['total_tasks']) || 0, 'task')}`);
   let job: JobInfo = started;
   try {
     for await (const snapshot of watchJob(client, started.job_id, {
@@ -108,7 +109,6 @@ export function collectCommand(kit: CommandKit): Command {
           context.print(renderObject(job, format, format === 'csv' ? [...COLUMNS.job] : undefined));
           return ExitCode.OK;
         }
-        context.note(`job ${job.job_id} started: ${plural(Number(job['total_tasks']) || 0, 'task')}`);
         return follow(context, job, Math.round(interval * 1000));
       }),
     );
