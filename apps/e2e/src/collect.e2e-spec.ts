@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { freePort } from '@cloud-inventory/database';
-import { Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 const COUNT = 120;
 const CHANGE_EVERY = 10;
@@ -33,6 +34,24 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
     await stack.grpc.call('Collector', 'update_plugin', { collector_id: collectorId, options: options(extra) });
   }
 
+  /** The reference.resource_id of the secret's cloud services in a state, sorted. */
+  async function resourceIds(secretId: string, state: 'ACTIVE' | 'DISCONNECTED'): Promise<string[]> {
+    const { results } = await stack.grpc.call<{ results: { reference: { resource_id: string } }[] }>('CloudService', 'list', {
+      provider: 'synthetic',
+      state,
+      query: { filter: [{ k: 'collection_info.secret_id', v: secretId, o: 'eq' }], only: ['reference'] },
+    });
+    return results.map((r) => r.reference.resource_id).sort();
+  }
+
+  /** What the synthetic plugin sends for indexes [0, count): syn-<seed>-<index>, sorted. */
+  const syntheticIds = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `syn-7-${from + i}`).sort();
+
+  /** Per secret: the sum of a counter over its tasks. */
+  const perSecret = (tasks: Record<string, any>[], counter: string) =>
+    Object.fromEntries(secretIds.map((id) => [id, tasks.filter((t) => t['secret_id'] === id).reduce((sum, t) => sum + t[counter], 0)]));
+  const eachSecret = (value: number) => Object.fromEntries(secretIds.map((id) => [id, value]));
+
   beforeAll(async () => {
     stack = await startStack();
     const collector = await stack.grpc.call('Collector', 'create', {
@@ -55,6 +74,12 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
 
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  // whatever a test did, each resource is stored once, counters are what is stored, and only the
+  // last successful split of a secret disconnected anything
+  afterEach(async () => {
+    if (stack) expect(await inventoryInvariantViolations(stack.databaseUrl)).toEqual([]);
   });
 
   it('collects every resource of two secrets: the job SUCCEEDS with exact counters, and the storage plugin wrote the files', async () => {
@@ -125,12 +150,47 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
     }
   });
 
-  it('runs one task per secret and split when the plugin splits the collect (Job.get_tasks)', async () => {
+  it('runs one task per secret and split when the plugin splits the collect (Job.get_tasks), and revives what comes back', async () => {
     await updateOptions({ version: 3, tasks: 3 });
     const { job, tasks } = await collect();
     expect(job).toMatchObject({ status: 'SUCCESS', total_tasks: 6, success_tasks: 6 });
     expect(tasks).toHaveLength(6);
     expect(tasks.every((t) => t['status'] === 'SUCCESS')).toBe(true);
+    // the 20 a test above disconnected are back, and no split disconnected another's resources
+    expect(perSecret(tasks, 'created_count')).toEqual(eachSecret(0));
+    expect(perSecret(tasks, 'disconnected_count')).toEqual(eachSecret(0));
+    for (const secretId of secretIds) {
+      expect(await resourceIds(secretId, 'ACTIVE')).toEqual(syntheticIds(0, COUNT));
+      expect(await resourceIds(secretId, 'DISCONNECTED')).toEqual([]);
+    }
+  });
+
+  it('writes and disconnects nothing when a split collect sees the same inventory again', async () => {
+    const { job, tasks } = await collect();
+    expect(job).toMatchObject({ status: 'SUCCESS', total_tasks: 6, success_tasks: 6 });
+    for (const task of tasks) expect(task).toMatchObject({ created_count: 0, updated_count: 0, disconnected_count: 0, deleted_count: 0 });
+  });
+
+  it('disconnects, after all the splits of a secret, exactly the resources none of them saw', async () => {
+    await updateOptions({ version: 3, tasks: 3, count: COUNT - 30 });
+    const { job, tasks } = await collect();
+    expect(job).toMatchObject({ status: 'SUCCESS', total_tasks: 6, success_tasks: 6 });
+    expect(perSecret(tasks, 'disconnected_count')).toEqual(eachSecret(30));
+    expect(perSecret(tasks, 'updated_count')).toEqual(eachSecret(0));
+    for (const secretId of secretIds) {
+      expect(await resourceIds(secretId, 'ACTIVE')).toEqual(syntheticIds(0, COUNT - 30));
+      expect(await resourceIds(secretId, 'DISCONNECTED')).toEqual(syntheticIds(COUNT - 30, COUNT));
+    }
+  });
+
+  it('revives the disconnected resources that come back in a split collect, counted as updates, not created again', async () => {
+    await updateOptions({ version: 3, tasks: 3 });
+    const { job, tasks } = await collect();
+    expect(job).toMatchObject({ status: 'SUCCESS', total_tasks: 6, success_tasks: 6 });
+    expect(perSecret(tasks, 'created_count')).toEqual(eachSecret(0));
+    expect(perSecret(tasks, 'updated_count')).toEqual(eachSecret(30));
+    expect(perSecret(tasks, 'disconnected_count')).toEqual(eachSecret(0));
+    for (const secretId of secretIds) expect(await resourceIds(secretId, 'ACTIVE')).toEqual(syntheticIds(0, COUNT));
   });
 
   it('ends the task FAILURE when the plugin is unreachable', async () => {
@@ -144,6 +204,44 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
       }
     } finally {
       await stack.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint: stack.collectorPluginAddress, service_type: 'COLLECTOR' });
+    }
+  });
+
+  it('(the invariant check itself) names each kind of breakage it looks for', async () => {
+    const client = new Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      // a resource stored twice (the unique index dropped first, in this transaction only)
+      await client.query('DROP INDEX "UQ_cloud_service_identity"');
+      await client.query(`INSERT INTO cloud_service
+                            SELECT (jsonb_populate_record(cs, '{"cloud_service_id": "cloud-svc-twin"}')).* FROM cloud_service cs
+                             WHERE state = 'ACTIVE' ORDER BY cloud_service_id LIMIT 1`);
+      const [job] = (await client.query(`SELECT job_id FROM job WHERE status = 'SUCCESS' ORDER BY created_at LIMIT 1`)).rows;
+      const [first, second] = (await client.query(`SELECT job_task_id FROM job_task WHERE job_id = $1 ORDER BY job_task_id`, [job.job_id])).rows;
+      // a job counting a task it does not have
+      await client.query(`UPDATE job SET total_tasks = total_tasks + 1, success_tasks = success_tasks + 1 WHERE job_id = $1`, [job.job_id]);
+      // created counters without their rows (the twin above is one row more: two counts more)
+      await client.query(`UPDATE job_task SET created_count = created_count + 2 WHERE job_task_id = $1`, [first.job_task_id]);
+      // a task back IN_PROGRESS with nothing queued to run it
+      await client.query(`UPDATE job_task SET status = 'IN_PROGRESS' WHERE job_task_id = $1`, [second.job_task_id]);
+      // a resource disconnected by no task
+      await client.query(`UPDATE cloud_service SET state = 'DISCONNECTED', updated_at = now() WHERE cloud_service_id =
+                            (SELECT cloud_service_id FROM cloud_service WHERE state = 'ACTIVE' ORDER BY cloud_service_id DESC LIMIT 1)`);
+      const violations = await inventoryInvariantViolations(client);
+      for (const rule of [
+        'one live cloud_service row per identity',
+        'one live cloud_service row per reference.resource_id within a collector and secret',
+        "a job's counters equal its stored tasks",
+        'a task is queued while, and only while, it has not ended',
+        "a collector's created_count, summed over its tasks, equals its stored cloud services",
+        'every DISCONNECTED cloud service was disconnected by a counted, successful end of its collector and secret',
+      ]) {
+        expect({ rule, found: violations.some((v) => v.startsWith(`${rule}: `)) }).toEqual({ rule, found: true });
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
     }
   });
 });

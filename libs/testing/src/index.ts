@@ -1,3 +1,4 @@
 export * from './app-process';
 export * from './inventory-clients';
+export * from './inventory-invariants';
 export * from './stack';
