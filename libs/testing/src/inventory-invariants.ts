@@ -30,11 +30,17 @@ const RULES: { rule: string; sql: string; describe: (row: any) => string }[] = [
     describe: (row: any) => `identity ${row.identity_key} is stored ${row.ids.length} times (${row.ids.join(', ')})`,
   })),
   {
+    // Cloudforet's first match rule, per collector and secret: a secret whose data now names
+    // another account leaves the old account's resources (same resource ids) disconnected, not doubled
     rule: 'one live cloud_service row per reference.resource_id within a collector and secret',
-    sql: `SELECT collector_id, secret_id, reference->>'resource_id' AS resource_id, array_agg(cloud_service_id ORDER BY cloud_service_id) AS ids
+    sql: `SELECT collector_id, secret_id, reference->>'resource_id' AS resource_id, account, cloud_service_type,
+                 array_agg(cloud_service_id ORDER BY cloud_service_id) AS ids
             FROM cloud_service WHERE state <> 'DELETED' AND coalesce(reference->>'resource_id', '') <> ''
-           GROUP BY domain_id, collector_id, secret_id, reference->>'resource_id' HAVING count(*) > 1`,
-    describe: (row) => `resource ${row.resource_id} of collector ${row.collector_id}, secret ${row.secret_id} is stored ${row.ids.length} times (${row.ids.join(', ')})`,
+           GROUP BY domain_id, collector_id, secret_id, reference->>'resource_id', provider, cloud_service_group, cloud_service_type, account
+          HAVING count(*) > 1`,
+    describe: (row) =>
+      `resource ${row.resource_id} (${row.cloud_service_type}, account ${row.account}) of collector ${row.collector_id}, secret ${row.secret_id} ` +
+      `is stored ${row.ids.length} times (${row.ids.join(', ')})`,
   },
 
   // a job's counters are its tasks, counted
