@@ -84,6 +84,30 @@ describe('bad input (gRPC and HTTP)', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('never echoes a malformed body back in the error: 400 "not valid JSON", without a byte of what was sent', async () => {
+    const before = await counts();
+    const malformed = [
+      '{"name": "x", "data": {"api_key": "sk-do-not-echo-1" "account_id": 1}}',
+      '{"name": "x", "data": {"api_key": sk-do-not-echo-2}}',
+      'sk-do-not-echo-3',
+      '{"name": "sk-do-not-echo-4"}, "trailing"',
+      '["sk-do-not-echo-5",',
+    ];
+    for (const body of malformed) {
+      const response = await fetch(`${stack.httpUrl}/secret/v1/secret/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await response.text();
+      expect({ body, status: response.status, code: JSON.parse(text).code, message: JSON.parse(text).message }).toEqual({
+        body,
+        status: 400,
+        code: 'ERROR_INVALID_ARGUMENT',
+        message: expect.stringMatching(/^Request body is not valid JSON/),
+      });
+      expect({ body, echoed: /do-not-echo|sk-/.test(text) }).toEqual({ body, echoed: false });
+    }
+    expect(stack.inventory.log()).not.toContain('do-not-echo');
+    expect(await counts()).toEqual(before);
+  });
+
   it('rejects a plugin registration that is not host:port, and a collect of a secret the collector cannot use', async () => {
     await expect(stack.grpc.call('Plugin', 'register', { plugin_id: 'p', endpoint: 'not an endpoint', service_type: 'COLLECTOR' })).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,

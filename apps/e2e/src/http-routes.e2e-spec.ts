@@ -80,6 +80,7 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
     const all = bindings();
     expect(all.length).toBeGreaterThan(40);
     const implemented: string[] = [];
+    const unimplemented: string[] = [];
     for (const binding of all) {
       // an empty request: never a side effect (every write needs an id or a name)
       let grpcCode: number = status.OK;
@@ -88,11 +89,16 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
       });
       const http =
         binding.verb === 'get'
-          ? await fetch(`${stack.httpUrl}${binding.path}`).then(async (r) => ({ status: r.status }))
+          ? await fetch(`${stack.httpUrl}${binding.path}`).then(async (r) => ({ status: r.status, body: await r.json() }))
           : await post(stack.httpUrl, binding.path, {});
       const where = `${binding.verb.toUpperCase()} ${binding.path} (${binding.service}.${binding.method})`;
       if (grpcCode === status.UNIMPLEMENTED) {
-        expect({ where, status: [404, 501].includes(http.status) }).toEqual({ where, status: true });
+        unimplemented.push(where);
+        expect({ where, status: http.status, body: http.body }).toEqual({
+          where,
+          status: 501,
+          body: { code: 'ERROR_NOT_IMPLEMENTED', message: `${binding.service}.${binding.method} is not implemented yet.` },
+        });
         continue;
       }
       implemented.push(where);
@@ -124,8 +130,12 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
         'POST /secret/v1/secret/stat (Secret.stat)',
       ]),
     );
-    const unimplemented = await post(stack.httpUrl, '/inventory/v1/cloud-service/export', {});
-    expect(unimplemented).toMatchObject({ status: 501, body: { code: 'ERROR_NOT_IMPLEMENTED' } });
+    // those this version does not serve yet: some by a controller that says so, whole services by no controller at all
+    expect(unimplemented).toEqual(
+      expect.arrayContaining(['POST /inventory/v1/cloud-service/export (CloudService.export)', 'POST /inventory/v1/region/list (Region.list)']),
+    );
+    // a route outside the contract is still not found
+    expect(await post(stack.httpUrl, '/inventory/v1/region/nothing', {})).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
   });
 
   it('documents the request examples of the seeds, each one a request the API accepts', async () => {

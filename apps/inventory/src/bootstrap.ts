@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
 import { setupOpenApi } from './common/openapi';
+import { contractRpcOfRoute } from './common/proto-http-bindings';
 import { openDatabase } from './database/database-runtime';
 import { InventoryConfig, loadInventoryConfig } from './inventory.config';
 import { InventoryModule } from './inventory.module';
@@ -32,7 +33,7 @@ export async function bootstrap(config: InventoryConfig = loadInventoryConfig())
     const logger = app.get(Logger);
     app.useLogger(logger);
     app.useBodyParser('json', { limit: '16mb' });
-    app.useGlobalFilters(new AllExceptionsFilter());
+    app.useGlobalFilters(new AllExceptionsFilter({ unservedRpc: contractRpcOfRoute() }));
     app.enableShutdownHooks();
     setupOpenApi(app);
     app.connectMicroservice(grpcServerOptions(config.grpcListen, ['inventoryV1', 'secretV1']), { inheritAppConfig: true });

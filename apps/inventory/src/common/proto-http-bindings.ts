@@ -70,3 +70,18 @@ export function protoHttpBindings(): HttpBinding[] {
   }
   return bindings;
 }
+
+/**
+ * A lookup from an HTTP request to the RPC ("Region.list") whose binding in the contract it
+ * matches, for the routes no controller serves: they answer 501 rather than 404.
+ */
+export function contractRpcOfRoute(): (method: string, path: string) => string | undefined {
+  const routes = protoHttpBindings().map((binding) => {
+    const pattern = binding.path
+      .split(/\{[^}]+\}/)
+      .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
+    return { verb: binding.verb.toUpperCase(), pattern: new RegExp(`^${pattern}/?$`), rpc: `${binding.service}.${binding.method}` };
+  });
+  return (method, path) => routes.find((route) => route.verb === method.toUpperCase() && route.pattern.test(path))?.rpc;
+}
