@@ -6,6 +6,7 @@ module.exports = {
   globalSetup: '<rootDir>/../../libs/database/src/testing/global-setup.ts',
   globalTeardown: '<rootDir>/../../libs/database/src/testing/global-teardown.ts',
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
+  // a test waits for whole collects across three processes
   testTimeout: 120_000,
   // each file starts its own stack of processes: one file at a time keeps a 2-core machine honest
   maxWorkers: 1,

@@ -11,7 +11,8 @@ import { SyntheticCollectorProvider } from './providers/synthetic/synthetic.coll
  * clients, no mocks. The synthetic provider's stats are the window into server-side production.
  */
 process.env['LOG_LEVEL'] ??= 'warn';
-jest.setTimeout(20_000);
+/** A backstop against a hung call, far above what any call takes even on a loaded machine. */
+const CALL_DEADLINE_MS = 30_000;
 
 type ResourceInfo = inventoryPlugin.ResourceInfo;
 const SECRET = { account_id: '123456789012', secret_key: 'do-not-echo-me' };
@@ -39,7 +40,7 @@ afterAll(async () => {
 
 function startCollect(request: Partial<inventoryPlugin.CollectRequest>): grpc.ClientReadableStream<ResourceInfo> {
   const method = (collector as unknown as Record<string, Function>)['collect'];
-  return method.call(collector, { filter: {}, ...request }, new grpc.Metadata(), { deadline: Date.now() + 20_000 });
+  return method.call(collector, { filter: {}, ...request }, new grpc.Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS });
 }
 
 async function collectAll(request: Partial<inventoryPlugin.CollectRequest>): Promise<{ messages: ResourceInfo[]; error?: grpc.ServiceError }> {
@@ -61,19 +62,35 @@ async function rejectionOf(promise: Promise<unknown>): Promise<grpc.ServiceError
   throw new Error('expected the call to fail');
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+const pollOnce = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+async function waitFor(condition: () => boolean, timeoutMs = CALL_DEADLINE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await pollOnce();
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls a counter until it has not moved for quietMs (production has stopped); returns its value. */
+async function waitForSteady(read: () => number, quietMs = 300, timeoutMs = CALL_DEADLINE_MS): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let value = read();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error(`still moving after ${timeoutMs} ms (at ${value})`);
+    await pollOnce();
+    if (read() !== value) {
+      value = read();
+      since = Date.now();
+    }
+  }
+  return value;
+}
 
 describe('collector plugin over gRPC', () => {
   it('init returns the Cloudforet plugin metadata', async () => {
-    const info = await unaryCall<inventoryPlugin.InitRequest, inventoryPlugin.PluginInfo>(collector, 'init', { options: {} }, { deadlineMs: 5000 });
+    const info = await unaryCall<inventoryPlugin.InitRequest, inventoryPlugin.PluginInfo>(collector, 'init', { options: {} }, { deadlineMs: CALL_DEADLINE_MS });
     expect(info.metadata).toMatchObject({
       supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region', 'inventory.Namespace', 'inventory.Metric'],
       supported_schedules: ['hours'],
@@ -89,18 +106,18 @@ describe('collector plugin over gRPC', () => {
   });
 
   it('init rejects bad options and an unknown source with INVALID_ARGUMENT', async () => {
-    const bad = await rejectionOf(unaryCall(collector, 'init', { options: { count: -3 } }, { deadlineMs: 5000 }));
+    const bad = await rejectionOf(unaryCall(collector, 'init', { options: { count: -3 } }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(bad.details).toContain('options.count');
-    const unknown = await rejectionOf(unaryCall(collector, 'init', { options: { source: 'azure' } }, { deadlineMs: 5000 }));
+    const unknown = await rejectionOf(unaryCall(collector, 'init', { options: { source: 'azure' } }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(unknown.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(unknown.details).toContain('Unknown collector source "azure" in options.source (known: synthetic)');
   });
 
   it('verify accepts a good secret and rejects bad secret_data without echoing it', async () => {
-    await expect(unaryCall(collector, 'verify', { options: {}, secret_data: SECRET }, { deadlineMs: 5000 })).resolves.toBeDefined();
+    await expect(unaryCall(collector, 'verify', { options: {}, secret_data: SECRET }, { deadlineMs: CALL_DEADLINE_MS })).resolves.toBeDefined();
     for (const secret_data of [{}, { account_id: '' }, { account_id: 7, secret_key: 'do-not-echo-me' }]) {
-      const error = await rejectionOf(unaryCall(collector, 'verify', { options: {}, secret_data }, { deadlineMs: 5000 }));
+      const error = await rejectionOf(unaryCall(collector, 'verify', { options: {}, secret_data }, { deadlineMs: CALL_DEADLINE_MS }));
       expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(error.details).toContain('secret_data.account_id must be a non-empty string');
       expect(error.details).not.toContain('do-not-echo-me');
@@ -160,7 +177,7 @@ describe('collector plugin over gRPC', () => {
   it('get_tasks returns `tasks` tasks whose collects partition the stream', async () => {
     const options = { count: 301, tasks: 3, invalid: 4 };
     const answer = await unaryCall<inventoryPlugin.GetTaskRequest, inventoryPlugin.TasksInfo>(
-      job, 'get_tasks', { options, secret_data: SECRET, task_filter: undefined }, { deadlineMs: 5000 },
+      job, 'get_tasks', { options, secret_data: SECRET, task_filter: undefined }, { deadlineMs: CALL_DEADLINE_MS },
     );
     expect(answer.tasks.map((task) => task.task_options)).toEqual([
       { part: 0, parts: 3 },
@@ -175,7 +192,7 @@ describe('collector plugin over gRPC', () => {
     expect(new Set(ids).size).toBe(305);
     expect(parts.map(({ messages }) => messages.filter((message) => message.resource_type === 'inventory.Region').length)).toEqual([6, 0, 0]);
 
-    const badSecret = await rejectionOf(unaryCall(job, 'get_tasks', { options, secret_data: {} }, { deadlineMs: 5000 }));
+    const badSecret = await rejectionOf(unaryCall(job, 'get_tasks', { options, secret_data: {} }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(badSecret.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
@@ -192,11 +209,9 @@ describe('collector plugin over gRPC', () => {
       if (received === 5) call.cancel();
     });
     expect((await ended)?.code).toBe(grpc.status.CANCELLED);
+    // the generator closed (its finally ran): nothing more can come of it
     await waitFor(() => stats.open === 0);
-    const afterCancel = stats.generated;
-    await sleep(300);
-    expect(stats.generated).toBe(afterCancel);
-    expect(afterCancel - before).toBeLessThan(10_000);
+    expect(stats.generated - before).toBeLessThan(10_000);
   });
 
   it('honours backpressure: a paused client keeps the server from generating the stream', async () => {
@@ -211,12 +226,10 @@ describe('collector plugin over gRPC', () => {
       if (holding) call.pause();
     });
     await waitFor(() => stats.generated - before > 0);
-    await sleep(1000);
-    const generated = stats.generated - before;
+    // the server stops once the transport's windows are full, far short of the stream
+    const generated = (await waitForSteady(() => stats.generated)) - before;
     expect(stats.open).toBe(1);
     expect(generated).toBeLessThan(5_000);
-    await sleep(300);
-    expect(stats.generated - before).toBe(generated);
 
     holding = false;
     call.resume();
@@ -230,7 +243,7 @@ describe('collector plugin over gRPC', () => {
     const Health = serviceClientConstructor('health', 'grpc.health.v1.Health');
     const health = new Health(collector.getChannel().getTarget().replace(/^dns:/, ''), grpc.credentials.createInsecure());
     try {
-      const answer = await unaryCall<{ service: string }, { status: string }>(health, 'Check', { service: 'spaceone.api.inventory.plugin.Collector' }, { deadlineMs: 5000 });
+      const answer = await unaryCall<{ service: string }, { status: string }>(health, 'Check', { service: 'spaceone.api.inventory.plugin.Collector' }, { deadlineMs: CALL_DEADLINE_MS });
       expect(answer.status).toBe('SERVING');
     } finally {
       health.close();

@@ -14,7 +14,7 @@ describe('storage plugin over gRPC', () => {
   let client: grpc.Client;
 
   const call = <T = unknown>(method: 'init' | 'verify' | 'export', request: JsonObject) =>
-    unaryCall<JsonObject, T>(client, method, request, { deadlineMs: 5_000 });
+    unaryCall<JsonObject, T>(client, method, request, { deadlineMs: 30_000 });
 
   async function status(promise: Promise<unknown>): Promise<grpc.ServiceError> {
     const error = await promise.then(() => undefined, (e: unknown) => e);
