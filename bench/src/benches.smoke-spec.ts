@@ -9,7 +9,7 @@ import { BenchSettings } from './bench-settings';
 import { fanoutFailed, formatFanoutReport, runFanoutBench } from './fanout.bench';
 import { markdownTable, percentile } from './figures';
 import { formatIngestReport, ingestFailed, runIngestBench } from './ingest.bench';
-import { formatMemoryReport, memoryFailed, runMemoryBench } from './memory.bench';
+import { formatMemoryReport, MemoryReport, MemoryRow, memoryFailed, memoryVerdict, runMemoryBench } from './memory.bench';
 import { formatQueryReport, QUERY_CASES, queryFailed, runQueryBench } from './query.bench';
 import { formatRecollectReport, recollectFailed, runRecollectBench } from './recollect.bench';
 
@@ -78,8 +78,10 @@ describe('benches (smoke: tiny N)', () => {
       if (report.peakReset) expect(row.peakKb).toBeGreaterThanOrEqual(row.sampledKb);
       expectRate(row.rate);
     }
+    // two tiny runs peak alike: flat, so the bench passes
+    expect(memoryVerdict(report).flat).toBe(true);
     expect(memoryFailed(report)).toBe(false);
-    expect(formatMemoryReport(report)).toMatch(/flat: (yes|NO)/);
+    expect(formatMemoryReport(report)).toMatch(/flat: yes[^]*\nPASS: the peak is flat and every counter is exact$/);
   });
 
   it('fan-out: one job of many tasks over several secrets, and concurrent jobs, with exact counters', async () => {
@@ -132,6 +134,46 @@ describe('bench helpers', () => {
     expect(settings.int('BENCH_NAIVE_N', 5000)).toBe(5000);
     expect(() => new BenchSettings({ BENCH_N: 'ten' }, []).intList('BENCH_N', [1])).toThrow(/BENCH_N/);
     expect(() => new BenchSettings({}, ['-n'])).toThrow(/--name=value/);
+  });
+
+  it('memory: fails (FAIL line, exit 1) when the peak is not flat, not only reports it', () => {
+    const MB = 1024;
+    const row = (n: number, peakMb: number, firstHalfMb: number, secondHalfMb: number, problems: string[] = []): MemoryRow => ({
+      n,
+      rate: 1000,
+      peakKb: peakMb * MB,
+      sampledKb: peakMb * MB,
+      firstHalfKb: firstHalfMb * MB,
+      secondHalfKb: secondHalfMb * MB,
+      problems,
+    });
+    const report = (...rows: MemoryRow[]): MemoryReport => ({ idleKb: 80 * MB, peakReset: true, rows, flatRatio: 1.5 });
+    const judged = (r: MemoryReport) => ({ flat: memoryVerdict(r).flat, failed: memoryFailed(r), last: formatMemoryReport(r).split('\n').pop() });
+    const pass = { flat: true, failed: false, last: 'PASS: the peak is flat and every counter is exact' };
+
+    // a peak that grows with N and keeps growing within the largest run: a per-resource buffer or leak
+    expect(judged(report(row(10_000, 150, 140, 150), row(100_000, 300, 200, 300), row(1_000_000, 900, 500, 900)))).toEqual({
+      flat: false,
+      failed: true,
+      last: 'FAIL: the peak is not flat',
+    });
+    // the heap growing to its working size over the first runs, then steady within the largest: flat
+    expect(judged(report(row(10_000, 150, 140, 150), row(100_000, 260, 250, 260), row(1_000_000, 280, 275, 280)))).toEqual(pass);
+    // a largest run that grows within itself but peaks within flatRatio of the smallest: flat
+    expect(judged(report(row(10_000, 200, 190, 200), row(1_000_000, 280, 200, 280)))).toEqual(pass);
+    // just past both bounds
+    expect(memoryVerdict(report(row(10_000, 200, 190, 200), row(1_000_000, 301, 270, 301))).flat).toBe(false);
+    // where VmHWM could not be reset, the sampled peaks are judged
+    const sampled = { ...report(row(10_000, 150, 140, 150), { ...row(1_000_000, 150, 100, 150), sampledKb: 600 * MB }), peakReset: false };
+    expect(judged(sampled)).toMatchObject({ flat: false, failed: true });
+    // one size alone says nothing about growth: not flat
+    expect(memoryVerdict(report(row(1_000_000, 280, 275, 280))).flat).toBe(false);
+    // a wrong counter fails a flat run too
+    expect(judged(report(row(10_000, 150, 140, 150), row(100_000, 150, 150, 150, ['created 99999, expected 100000'])))).toEqual({
+      flat: true,
+      failed: true,
+      last: 'FAIL: a counter is wrong',
+    });
   });
 
   it('computes nearest-rank percentiles and prints Markdown tables', () => {

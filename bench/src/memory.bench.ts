@@ -72,16 +72,46 @@ export async function runMemoryBench(env: BenchEnvironment, options: MemoryBench
   }
 }
 
+/** The run's peak: VmHWM, or the sampled peak where VmHWM could not be reset. */
+function peakOf(report: MemoryReport, row: MemoryRow): number {
+  return report.peakReset ? row.peakKb : row.sampledKb;
+}
+
 /** peak(largest N) / peak(smallest N), by VmHWM (or the sampled peak where VmHWM could not be reset). */
 export function growth(report: MemoryReport): number {
-  const peak = (row: MemoryRow) => (report.peakReset ? row.peakKb : row.sampledKb);
   const first = report.rows[0];
   const last = report.rows[report.rows.length - 1];
-  return first && last ? peak(last) / peak(first) : NaN;
+  return first && last ? peakOf(report, last) / peakOf(report, first) : NaN;
+}
+
+/** Within a run of at most this much growth from its first half to its second, memory is flat. */
+export const WITHIN_RUN_FLAT = 1.1;
+
+export interface MemoryVerdict {
+  flat: boolean;
+  /** Second-half peak / first-half peak of the largest run (NaN without samples in its first half). */
+  withinRun: number;
+  /** peak(largest N) / peak(smallest N). */
+  acrossSizes: number;
+}
+
+/**
+ * Is the peak flat? A process that buffers or leaks per resource keeps growing while its stream
+ * runs, and its peak grows with N; one that is flat reaches a steady state early (V8 sizes its
+ * heap over the first ~100k resources) and stays. Flat: the largest run's second-half peak is
+ * within WITHIN_RUN_FLAT of its first half, or the peaks across sizes within flatRatio. With fewer
+ * than two sizes or no figures there is nothing to judge: not flat.
+ */
+export function memoryVerdict(report: MemoryReport): MemoryVerdict {
+  const acrossSizes = report.rows.length >= 2 ? growth(report) : NaN;
+  const largest = report.rows[report.rows.length - 1];
+  const withinRun = largest && largest.firstHalfKb > 0 ? largest.secondHalfKb / largest.firstHalfKb : NaN;
+  const flat = report.rows.length >= 2 && (withinRun <= WITHIN_RUN_FLAT || acrossSizes <= report.flatRatio);
+  return { flat, withinRun, acrossSizes };
 }
 
 export function formatMemoryReport(report: MemoryReport): string {
-  const peak = (row: MemoryRow) => (report.peakReset ? row.peakKb : row.sampledKb);
+  const peak = (row: MemoryRow) => peakOf(report, row);
   const base = report.rows[0];
   const table = markdownTable(
     ['N', 'res/s', 'peak RSS MB (VmHWM)', 'max sampled RSS MB', '1st half / 2nd half MB', `peak / peak(N=${base ? formatInt(base.n) : '–'})`, 'counters'],
@@ -95,12 +125,8 @@ export function formatMemoryReport(report: MemoryReport): string {
       row.problems.length === 0 ? 'PASS' : `FAIL: ${row.problems.join('; ')}`,
     ]),
   );
-  const ratio = growth(report);
-  const largest = report.rows[report.rows.length - 1];
-  const withinRun = largest && largest.firstHalfKb > 0 ? largest.secondHalfKb / largest.firstHalfKb : NaN;
-  // A process that buffers or leaks per resource keeps growing while its stream runs; one that is
-  // flat reaches a steady state early (V8 sizes its heap over the first ~100k resources) and stays.
-  const flat = withinRun <= 1.1 || ratio <= report.flatRatio;
+  const { flat, withinRun, acrossSizes: ratio } = memoryVerdict(report);
+  const counters = report.rows.every((row) => row.problems.length === 0);
   return [
     'Memory: peak RSS of the inventory process, one task of N resources per run (the peak reset between runs)',
     '',
@@ -108,11 +134,16 @@ export function formatMemoryReport(report: MemoryReport): string {
     '',
     table,
     '',
-    `flat: ${flat ? 'yes' : 'NO'} — within the largest run the second-half peak is ${withinRun.toFixed(2)}× the first-half peak (flat: ≤ 1.10×, or peaks within ${report.flatRatio}× across sizes); ` +
+    `flat: ${flat ? 'yes' : 'NO'} — within the largest run the second-half peak is ${withinRun.toFixed(2)}× the first-half peak (flat: ≤ ${WITHIN_RUN_FLAT.toFixed(2)}×, or peaks within ${report.flatRatio}× across sizes); ` +
       `the peak is ${ratio.toFixed(2)}× from ${formatInt(report.rows[0]?.n ?? 0)} to ${formatInt(report.rows[report.rows.length - 1]?.n ?? 0)} resources, most of it the heap growing to its working size over the first runs`,
+    '',
+    flat && counters
+      ? 'PASS: the peak is flat and every counter is exact'
+      : `FAIL: ${[flat ? '' : 'the peak is not flat', counters ? '' : 'a counter is wrong'].filter(Boolean).join('; ')}`,
   ].join('\n');
 }
 
+/** A wrong counter, or a peak that is not flat: the script exits 1. */
 export function memoryFailed(report: MemoryReport): boolean {
-  return report.rows.some((row) => row.problems.length > 0);
+  return report.rows.some((row) => row.problems.length > 0) || !memoryVerdict(report).flat;
 }
