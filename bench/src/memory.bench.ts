@@ -13,7 +13,10 @@ export interface MemoryBenchOptions {
 export interface MemoryRow {
   n: number;
   rate: number;
-  /** VmHWM after the run, the peak having been reset just before it (KiB). */
+  /**
+   * VmHWM after the run, the peak having been reset just before it (KiB); at least the largest
+   * sample, as the kernel updates VmHWM lazily and can read a little below a VmRSS it sampled.
+   */
   peakKb: number;
   /** Largest VmRSS sampled every 100 ms during the run (KiB). */
   sampledKb: number;
@@ -52,7 +55,7 @@ export async function runMemoryBench(env: BenchEnvironment, options: MemoryBench
         const run = await collectAndWait(inventory.grpc, collectorId, options.timeoutMs);
         const sampledKb = sampler.stop();
         const { firstKb, secondKb } = sampler.halves();
-        const peakKb = statusKb(inventory.pid, 'VmHWM');
+        const peakKb = Math.max(statusKb(inventory.pid, 'VmHWM'), sampledKb);
         rows.push({
           n,
           rate: ratePerSecond(run.created, run.seconds),
