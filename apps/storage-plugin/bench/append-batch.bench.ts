@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { bootstrap } from '../src/bootstrap';
 import { FileDestination } from '../src/destinations/file/file.destination';
 import { resourceLines } from '../src/destinations/file/resource-lines';
-import { ResourceBatch } from '../src/storage/export-data';
+import { ResourceBatch } from '../src/destinations/export-data';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 100);
 const BATCH = 1000;

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { envAddress, parseConfig } from '@cloud-inventory/config';
-import { DESTINATION_FACTORIES } from './destinations/destination-factories';
-
-const DESTINATION_NAMES = DESTINATION_FACTORIES.map((factory) => factory.name) as [string, ...string[]];
-
 const schema = z.object({
   /** Where the gRPC server listens. */
   STORAGE_PLUGIN_LISTEN: envAddress('0.0.0.0:50062'),
   /** Base folder of the `file` destination; every export lands below it. */
   STORAGE_FILE_DIR: z.string().min(1).default('.data/exports'),
-  /** The destination used when a request's options name none (options.destination). */
-  STORAGE_DEFAULT_DESTINATION: z.enum(DESTINATION_NAMES).default('file'),
+  /**
+   * The destination used when a request's options name none (options.destination). Checked
+   * against the destinations this build ships when the registry is made, at boot: config is read
+   * before (and without knowing) the destinations, which depend on it.
+   */
+  STORAGE_DEFAULT_DESTINATION: z.string().min(1).default('file'),
 });
 
 export interface StoragePluginConfig {

@@ -1,6 +1,6 @@
 import { JsonObject, JsonValue } from '@cloud-inventory/grpc';
 import { StoragePluginConfig } from '../storage-plugin.config';
-import { JobFinished, ResourceBatch } from '../storage/export-data';
+import { JobFinished, ResourceBatch } from './export-data';
 
 /** What a destination gets of a request besides `data`: options (incl. `destination`), schema, secret_data. */
 export interface DestinationRequest {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isJsonObject, JsonObject } from '@cloud-inventory/grpc';
 import { DestinationRegistry } from '../destinations/destination-registry';
 import { DestinationRequest } from '../destinations/storage-destination';
-import { EXPORT_DATA_KINDS, parseExportData } from './export-data';
+import { EXPORT_DATA_KINDS, parseExportData } from '../destinations/export-data';
 
 /** Version of the ExportRequest.data contract (export-data.ts); bumped only for breaking changes. */
 export const EXPORT_DATA_VERSION = 1;

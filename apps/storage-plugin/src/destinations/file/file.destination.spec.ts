@@ -3,7 +3,7 @@ import { AppError, ErrorCode, JsonObject } from '@cloud-inventory/grpc';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobFinished, ResourceBatch } from '../../storage/export-data';
+import { JobFinished, ResourceBatch } from '../export-data';
 import { StorageService } from '../../storage/storage.service';
 import { DestinationRegistry } from '../destination-registry';
 import { DestinationRequest } from '../storage-destination';

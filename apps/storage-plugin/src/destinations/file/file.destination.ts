@@ -2,7 +2,7 @@ import { JsonValue } from '@cloud-inventory/grpc';
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { JobFinished, ResourceBatch } from '../../storage/export-data';
+import { JobFinished, ResourceBatch } from '../export-data';
 import { DestinationRequest, StorageDestination, StorageDestinationFactory } from '../storage-destination';
 import { exportFolder } from './export-folder';
 import { asUnwritable } from './fs-failure';

@@ -1,4 +1,4 @@
-import { ResourceBatch } from '../../storage/export-data';
+import { ResourceBatch } from '../export-data';
 
 /**
  * One NDJSON line per resource, with the context a reader needs without the request:
