@@ -1,38 +1,42 @@
-// Regenerates libs/proto/src/generated from proto/ into a scratch folder and fails when it differs
-// from what is committed, so the generated types can never drift from the contract.
+// Regenerates everything libs/proto holds from proto/ (the ts-proto outputs of proto/buf.gen.yaml
+// and the FileDescriptorSet that reflection serves) into a scratch folder, and fails when it
+// differs from what is committed, so generated code can never drift from the contract.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const committed = join(root, 'libs/proto/src/generated');
+const buf = join(root, 'node_modules/.bin/buf');
 const scratch = mkdtempSync(join(tmpdir(), 'proto-gen-'));
+const DESCRIPTOR_SET = 'libs/proto/src/descriptor-set.binpb';
 
-function listFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
+/** The files under a folder, or the file itself; nothing when it is missing. */
+function listFiles(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((name) => listFiles(join(path, name)));
 }
 
 try {
-  const template = readFileSync(join(root, 'proto/buf.gen.yaml'), 'utf8').replace(
-    'out: libs/proto/src/generated',
-    `out: ${scratch}`,
-  );
-  execFileSync(join(root, 'node_modules/.bin/buf'), ['generate', 'proto', '--template', template], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  const fresh = new Map(listFiles(scratch).map((f) => [relative(scratch, f), readFileSync(f, 'utf8')]));
-  const current = new Map(listFiles(committed).map((f) => [relative(committed, f), readFileSync(f, 'utf8')]));
-  const drift = [...new Set([...fresh.keys(), ...current.keys()])].filter((f) => fresh.get(f) !== current.get(f));
+  const template = readFileSync(join(root, 'proto/buf.gen.yaml'), 'utf8');
+  const outputs = [...template.matchAll(/^\s*out:\s*(\S+)\s*$/gm)].map((match) => match[1]);
+  if (outputs.length === 0) throw new Error('proto/buf.gen.yaml names no output folder');
+  const scratchTemplate = template.replace(/^(\s*out:\s*)(\S+)\s*$/gm, (_line, prefix, out) => `${prefix}${join(scratch, out)}`);
+  execFileSync(buf, ['generate', 'proto', '--template', scratchTemplate], { cwd: root, stdio: 'inherit' });
+  execFileSync(buf, ['build', 'proto', '--as-file-descriptor-set', '-o', join(scratch, DESCRIPTOR_SET)], { cwd: root, stdio: 'inherit' });
+
+  const read = (base, paths) => new Map(paths.map((file) => [relative(base, file), readFileSync(file)]));
+  const targets = [...outputs, DESCRIPTOR_SET];
+  const fresh = read(scratch, targets.flatMap((target) => listFiles(join(scratch, target))));
+  const current = read(root, targets.flatMap((target) => listFiles(join(root, target))));
+  const same = (file) => fresh.has(file) && current.has(file) && fresh.get(file).equals(current.get(file));
+  const drift = [...new Set([...fresh.keys(), ...current.keys()])].filter((file) => !same(file));
   if (drift.length > 0) {
-    console.error(`libs/proto/src/generated is stale; run \`npx nx run proto:generate\` and commit. Differs: ${drift.join(', ')}`);
+    console.error(`Generated code in libs/proto is stale; run \`npx nx run proto:generate\` and commit. Differs: ${drift.join(', ')}`);
     process.exit(1);
   }
-  console.log(`libs/proto/src/generated matches proto/ (${fresh.size} files)`);
+  console.log(`libs/proto matches proto/ (${fresh.size} generated files in ${targets.join(', ')})`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

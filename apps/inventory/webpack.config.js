@@ -16,8 +16,10 @@ module.exports = {
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
       // the .proto contract travels with the bundle: proto-loader reads it at start
+      // and reflection serves the descriptor set buf built from it (libs/proto descriptorSetPath)
       assets: [
         { input: '../../proto', glob: '**/*.proto', output: 'proto' },
+        { input: '../../libs/proto/src', glob: 'descriptor-set.binpb', output: '.' },
         // the web console: static files, and the chart library it loads (no build step of its own)
         { input: './src/console/static', glob: '**/*', output: 'console' },
         { input: '../../node_modules/chart.js/dist', glob: 'chart.umd.min.js', output: 'console/vendor' },

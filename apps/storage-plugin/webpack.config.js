@@ -16,7 +16,11 @@ module.exports = {
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
       // the .proto contract travels with the bundle: proto-loader reads it at start
-      assets: [{ input: '../../proto', glob: '**/*.proto', output: 'proto' }],
+      // and reflection serves the descriptor set buf built from it (libs/proto descriptorSetPath)
+      assets: [
+        { input: '../../proto', glob: '**/*.proto', output: 'proto' },
+        { input: '../../libs/proto/src', glob: 'descriptor-set.binpb', output: '.' },
+      ],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,
