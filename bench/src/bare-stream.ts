@@ -3,7 +3,8 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GRPC_CLIENT_OPTIONS, decodeResourceInfo, serviceClientConstructor } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, serviceClientConstructor } from '@cloud-inventory/grpc';
+import { decodeResourceInfo } from '@cloud-inventory/wire';
 import { COLLECT_PATH } from './bare-replay-server';
 import { ratePerSecond, secondsSince } from './figures';
 

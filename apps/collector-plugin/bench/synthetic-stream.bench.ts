@@ -11,7 +11,8 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { freePort } from '@cloud-inventory/database';
-import { GRPC_CLIENT_OPTIONS, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, serviceClientConstructor, unaryClient } from '@cloud-inventory/grpc';
+import { healthGrpc } from '@cloud-inventory/proto';
 import { bootstrap } from '../src/bootstrap';
 import { collectSynthetic } from '../src/providers/synthetic/synthetic-collect';
 import { parseSyntheticOptions } from '../src/providers/synthetic/synthetic-options';
@@ -69,11 +70,11 @@ async function startPlugin(): Promise<{ child: ChildProcess; address: string }> 
     env: { ...process.env, COLLECTOR_PLUGIN_LISTEN: address, LOG_LEVEL: 'warn' },
     execArgv: process.execArgv,
   });
-  const Health = serviceClientConstructor('health', 'grpc.health.v1.Health');
-  const health = new Health(address, grpc.credentials.createInsecure());
+  const health = new grpc.Client(address, grpc.credentials.createInsecure());
+  const { check } = unaryClient(health, healthGrpc.HealthService);
   for (let attempt = 0; ; attempt++) {
     try {
-      await unaryCall(health, 'Check', { service: '' }, { deadlineMs: 1000 });
+      await check({ service: '' }, { deadlineMs: 1000 });
       break;
     } catch (error) {
       if (attempt > 100) throw error;

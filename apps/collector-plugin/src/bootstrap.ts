@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AllExceptionsFilter, encodeResourceInfo, grpcServerOptions } from '@cloud-inventory/grpc';
+import { AllExceptionsFilter, grpcServerOptions } from '@cloud-inventory/grpc';
+import { encodeResourceInfo } from '@cloud-inventory/wire';
 import { CollectorPluginModule } from './collector-plugin.module';
 import { CollectorPluginConfig, loadCollectorPluginConfig } from './collector-plugin.config';
 

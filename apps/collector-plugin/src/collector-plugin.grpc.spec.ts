@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { INestMicroservice } from '@nestjs/common';
 import { freePort } from '@cloud-inventory/database';
-import { GRPC_CLIENT_OPTIONS, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
-import { inventoryPlugin } from '@cloud-inventory/proto';
+import { GRPC_CLIENT_OPTIONS, UnaryClient, serviceClientConstructor, unaryClient } from '@cloud-inventory/grpc';
+import { healthGrpc, inventoryPlugin, inventoryPluginGrpc } from '@cloud-inventory/proto';
 import { bootstrap } from './bootstrap';
 import { SyntheticCollectorProvider } from './providers/synthetic/synthetic.collector-provider';
 
@@ -20,6 +20,9 @@ const SECRET = { account_id: '123456789012', secret_key: 'do-not-echo-me' };
 let app: INestMicroservice;
 let collector: grpc.Client;
 let job: grpc.Client;
+/** Typed clients (generated service definitions, ts-proto's codec) on the same channels. */
+let collectorCalls: UnaryClient<typeof inventoryPluginGrpc.CollectorService>;
+let jobCalls: UnaryClient<typeof inventoryPluginGrpc.JobService>;
 let stats: SyntheticCollectorProvider['stats'];
 
 beforeAll(async () => {
@@ -30,6 +33,8 @@ beforeAll(async () => {
   const Job = serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Job');
   collector = new Collector(address, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
   job = new Job(address, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+  collectorCalls = unaryClient(collector, inventoryPluginGrpc.CollectorService);
+  jobCalls = unaryClient(job, inventoryPluginGrpc.JobService);
 });
 
 afterAll(async () => {
@@ -90,7 +95,7 @@ async function waitForSteady(read: () => number, quietMs = 300, timeoutMs = CALL
 
 describe('collector plugin over gRPC', () => {
   it('init returns the Cloudforet plugin metadata', async () => {
-    const info = await unaryCall<inventoryPlugin.InitRequest, inventoryPlugin.PluginInfo>(collector, 'init', { options: {} }, { deadlineMs: CALL_DEADLINE_MS });
+    const info = await collectorCalls.init({ options: {} }, { deadlineMs: CALL_DEADLINE_MS });
     expect(info.metadata).toMatchObject({
       supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region', 'inventory.Namespace', 'inventory.Metric'],
       supported_schedules: ['hours'],
@@ -105,19 +110,33 @@ describe('collector plugin over gRPC', () => {
     expect(schema.properties.source).toMatchObject({ enum: ['synthetic'], default: 'synthetic' });
   });
 
+  it('a generated client and a proto-loader client read the same init answer (nested objects, lists, numbers, booleans)', async () => {
+    const generated = await collectorCalls.init({ options: { count: 3, seed: 7 } }, { deadlineMs: CALL_DEADLINE_MS });
+    const generic = await new Promise<inventoryPlugin.PluginInfo>((resolve, reject) =>
+      (collector as unknown as { init: Function }).init({ options: { count: 3, seed: 7 } }, (error: Error | null, info: inventoryPlugin.PluginInfo) =>
+        error ? reject(error) : resolve(info),
+      ),
+    );
+    expect(generated.metadata).toEqual(generic.metadata);
+    const schema = generated.metadata?.['options_schema'];
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.count).toMatchObject({ type: 'integer', minimum: expect.any(Number) });
+    expect(Array.isArray(schema.properties.source.enum)).toBe(true);
+  });
+
   it('init rejects bad options and an unknown source with INVALID_ARGUMENT', async () => {
-    const bad = await rejectionOf(unaryCall(collector, 'init', { options: { count: -3 } }, { deadlineMs: CALL_DEADLINE_MS }));
+    const bad = await rejectionOf(collectorCalls.init({ options: { count: -3 } }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(bad.details).toContain('options.count');
-    const unknown = await rejectionOf(unaryCall(collector, 'init', { options: { source: 'azure' } }, { deadlineMs: CALL_DEADLINE_MS }));
+    const unknown = await rejectionOf(collectorCalls.init({ options: { source: 'azure' } }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(unknown.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(unknown.details).toContain('Unknown collector source "azure" in options.source (known: synthetic)');
   });
 
   it('verify accepts a good secret and rejects bad secret_data without echoing it', async () => {
-    await expect(unaryCall(collector, 'verify', { options: {}, secret_data: SECRET }, { deadlineMs: CALL_DEADLINE_MS })).resolves.toBeDefined();
+    await expect(collectorCalls.verify({ options: {}, secret_data: SECRET }, { deadlineMs: CALL_DEADLINE_MS })).resolves.toBeDefined();
     for (const secret_data of [{}, { account_id: '' }, { account_id: 7, secret_key: 'do-not-echo-me' }]) {
-      const error = await rejectionOf(unaryCall(collector, 'verify', { options: {}, secret_data }, { deadlineMs: CALL_DEADLINE_MS }));
+      const error = await rejectionOf(collectorCalls.verify({ options: {}, secret_data }, { deadlineMs: CALL_DEADLINE_MS }));
       expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(error.details).toContain('secret_data.account_id must be a non-empty string');
       expect(error.details).not.toContain('do-not-echo-me');
@@ -176,9 +195,7 @@ describe('collector plugin over gRPC', () => {
 
   it('get_tasks returns `tasks` tasks whose collects partition the stream', async () => {
     const options = { count: 301, tasks: 3, invalid: 4 };
-    const answer = await unaryCall<inventoryPlugin.GetTaskRequest, inventoryPlugin.TasksInfo>(
-      job, 'get_tasks', { options, secret_data: SECRET, task_filter: undefined }, { deadlineMs: CALL_DEADLINE_MS },
-    );
+    const answer = await jobCalls.getTasks({ options, secret_data: SECRET, task_filter: undefined }, { deadlineMs: CALL_DEADLINE_MS });
     expect(answer.tasks.map((task) => task.task_options)).toEqual([
       { part: 0, parts: 3 },
       { part: 1, parts: 3 },
@@ -192,7 +209,7 @@ describe('collector plugin over gRPC', () => {
     expect(new Set(ids).size).toBe(305);
     expect(parts.map(({ messages }) => messages.filter((message) => message.resource_type === 'inventory.Region').length)).toEqual([6, 0, 0]);
 
-    const badSecret = await rejectionOf(unaryCall(job, 'get_tasks', { options, secret_data: {} }, { deadlineMs: CALL_DEADLINE_MS }));
+    const badSecret = await rejectionOf(jobCalls.getTasks({ options, secret_data: {}, task_filter: undefined }, { deadlineMs: CALL_DEADLINE_MS }));
     expect(badSecret.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
@@ -240,13 +257,7 @@ describe('collector plugin over gRPC', () => {
   });
 
   it('answers grpc.health.v1 for the plugin services', async () => {
-    const Health = serviceClientConstructor('health', 'grpc.health.v1.Health');
-    const health = new Health(collector.getChannel().getTarget().replace(/^dns:/, ''), grpc.credentials.createInsecure());
-    try {
-      const answer = await unaryCall<{ service: string }, { status: string }>(health, 'Check', { service: 'spaceone.api.inventory.plugin.Collector' }, { deadlineMs: CALL_DEADLINE_MS });
-      expect(answer.status).toBe('SERVING');
-    } finally {
-      health.close();
-    }
+    const answer = await unaryClient(collector, healthGrpc.HealthService).check({ service: 'spaceone.api.inventory.plugin.Collector' }, { deadlineMs: CALL_DEADLINE_MS });
+    expect(answer.status).toBe(healthGrpc.HealthCheckResponse_ServingStatus.SERVING);
   });
 });

@@ -7,7 +7,9 @@
 import { Logger } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { freePort } from '@cloud-inventory/database';
-import { GRPC_CLIENT_OPTIONS, JsonObject, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, unaryClient } from '@cloud-inventory/grpc';
+import { inventoryPluginGrpc } from '@cloud-inventory/proto';
+import { JsonObject } from '@cloud-inventory/wire';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,10 +78,10 @@ async function main(): Promise<void> {
 
   const listen = `127.0.0.1:${await freePort()}`;
   const app = await bootstrap({ listen, fileDir: base, defaultDestination: 'file' });
-  const Storage = serviceClientConstructor('storagePlugin', 'spaceone.api.inventory.plugin.Storage');
-  const client = new Storage(listen, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+  const client = new grpc.Client(listen, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+  const storage = unaryClient(client, inventoryPluginGrpc.StorageService);
   const data = { ...batch, job_id: 'job-bench-grpc' };
-  const overGrpc = stats(await time(Math.min(ROUNDS, 50), () => unaryCall(client, 'export', { options: {}, data }, { deadlineMs: 30_000 })));
+  const overGrpc = stats(await time(Math.min(ROUNDS, 50), () => storage.export({ options: {}, schema: '', secret_data: undefined, data }, { deadlineMs: 30_000 })));
   client.close();
   await app.close();
   await rm(base, { recursive: true, force: true });

@@ -1,20 +1,29 @@
 import { INestMicroservice } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { freePort } from '@cloud-inventory/database';
-import { GRPC_CLIENT_OPTIONS, JsonObject, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, UnaryClient, unaryClient } from '@cloud-inventory/grpc';
+import { inventoryPluginGrpc } from '@cloud-inventory/proto';
+import { JsonObject } from '@cloud-inventory/wire';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap';
 
-/** The plugin as a gRPC server on a free port, called through a real grpc-js client. */
+type StorageCalls = UnaryClient<typeof inventoryPluginGrpc.StorageService>;
+const NO_FIELDS = { options: undefined, schema: '', secret_data: undefined, data: undefined };
+
+/**
+ * The plugin as a gRPC server on a free port (its proto-loader codec), called through the
+ * generated client the inventory uses (ts-proto's codec): every JSON value below crosses both.
+ */
 describe('storage plugin over gRPC', () => {
   let base: string;
   let app: INestMicroservice;
   let client: grpc.Client;
+  let calls: StorageCalls;
 
-  const call = <T = unknown>(method: 'init' | 'verify' | 'export', request: JsonObject) =>
-    unaryCall<JsonObject, T>(client, method, request, { deadlineMs: 30_000 });
+  const call = <M extends keyof StorageCalls>(method: M, request: JsonObject): ReturnType<StorageCalls[M]> =>
+    calls[method]({ ...NO_FIELDS, ...request } as never, { deadlineMs: 30_000 }) as ReturnType<StorageCalls[M]>;
 
   async function status(promise: Promise<unknown>): Promise<grpc.ServiceError> {
     const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -27,8 +36,8 @@ describe('storage plugin over gRPC', () => {
     base = await mkdtemp(join(tmpdir(), 'storage-grpc-'));
     const listen = `127.0.0.1:${await freePort()}`;
     app = await bootstrap({ listen, fileDir: base, defaultDestination: 'file' });
-    const Storage = serviceClientConstructor('storagePlugin', 'spaceone.api.inventory.plugin.Storage');
-    client = new Storage(listen, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+    client = new grpc.Client(listen, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+    calls = unaryClient(client, inventoryPluginGrpc.StorageService);
   });
 
   afterAll(async () => {
@@ -38,7 +47,7 @@ describe('storage plugin over gRPC', () => {
   });
 
   it('init returns the plugin metadata', async () => {
-    const info = await call<{ metadata: JsonObject }>('init', { options: {} });
+    const info = await call('init', { options: {} });
     expect(info.metadata).toMatchObject({
       supported_destinations: ['file'],
       default_destination: 'file',
@@ -59,13 +68,26 @@ describe('storage plugin over gRPC', () => {
     expect(error.details).not.toContain('hunter2');
   });
 
+  // Struct values of every kind, nested: what the generated client writes is what the server stores
+  const NESTED = {
+    ratio: -0.25,
+    big: 2 ** 53 - 1,
+    on: true,
+    off: false,
+    nothing: null,
+    name: 'web ✓ 云 "quoted"',
+    tags: [{ key: 'env', value: 'prod' }],
+    matrix: [[1, 2], [], [null, true, 'x', { deep: [{}] }]],
+    empty: {},
+  };
+
   it('export of resource batches from concurrent tasks, then job_finished, leaves complete files and a manifest', async () => {
     const batch = (task: string, resourceType: string, from: number, count: number) => ({
       options: { destination: 'file', path: 'exports' },
       secret_data: {},
       data: {
         kind: 'resources', job_id: 'job-42', job_task_id: task, collector_id: 'collector-1', domain_id: 'domain-1', resource_type: resourceType,
-        resources: Array.from({ length: count }, (_, i) => ({ cloud_service_id: `${task}-${from + i}`, data: { size: from + i, tags: [{ key: 'env', value: 'prod' }], nothing: null } })),
+        resources: Array.from({ length: count }, (_, i) => ({ cloud_service_id: `${task}-${from + i}`, data: { size: from + i, ...NESTED } })),
       },
     });
     await Promise.all([
@@ -84,7 +106,7 @@ describe('storage plugin over gRPC', () => {
     expect(lines).toHaveLength(250);
     expect(lines.find((l) => l.resource.cloud_service_id === 'task-b-7')).toEqual({
       job_id: 'job-42', job_task_id: 'task-b', collector_id: 'collector-1', domain_id: 'domain-1', resource_type: 'inventory.CloudService',
-      resource: { cloud_service_id: 'task-b-7', data: { size: 7, tags: [{ key: 'env', value: 'prod' }], nothing: null } },
+      resource: { cloud_service_id: 'task-b-7', data: { size: 7, ...NESTED } },
     });
     const manifest = JSON.parse(await readFile(join(jobDir, '_manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({

@@ -23,7 +23,11 @@ export function loadSurface(surface: Surface): grpc.GrpcObject {
   return loaded;
 }
 
-/** A grpc-js client constructor by fully qualified service name, e.g. spaceone.api.inventory.plugin.Collector. */
+/**
+ * A proto-loader (protobufjs) client constructor by fully qualified service name, e.g.
+ * spaceone.api.inventory.plugin.Collector: the generic codec, as the servers use it. Typed calls
+ * go through unaryClient() with a generated service definition instead.
+ */
 export function serviceClientConstructor(surface: Surface, serviceName: string): grpc.ServiceClientConstructor {
   const found = serviceName
     .split('.')
@@ -40,28 +44,6 @@ export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
 };
-
-/** Promise wrapper for a unary call on a grpc-js client, with a deadline. */
-export function unaryCall<TRequest, TResponse>(
-  client: grpc.Client,
-  method: string,
-  request: TRequest,
-  options: { deadlineMs: number; metadata?: grpc.Metadata },
-): Promise<TResponse> {
-  const fn = (client as unknown as Record<string, Function>)[method];
-  if (typeof fn !== 'function') {
-    return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
-  }
-  return new Promise<TResponse>((resolve, reject) => {
-    fn.call(
-      client,
-      request,
-      options.metadata ?? new grpc.Metadata(),
-      { deadline: Date.now() + options.deadlineMs },
-      (error: grpc.ServiceError | null, response: TResponse) => (error ? reject(error) : resolve(response)),
-    );
-  });
-}
 
 export function isServiceError(error: unknown): error is grpc.ServiceError {
   return typeof error === 'object' && error !== null && 'code' in error && 'details' in error;

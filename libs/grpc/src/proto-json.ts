@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
 import { PROTO_FILES, protoRoot } from '@cloud-inventory/proto';
 import { AppError } from './app-error';
+import { PROTO_CONVERSION_OPTIONS } from './loader-options';
 import { valueToWire } from './well-known-wrappers';
 
 type Surface = keyof typeof PROTO_FILES;
@@ -11,16 +12,6 @@ const INT32 = new Set(['int32', 'sint32', 'sfixed32']);
 const UINT32 = new Set(['uint32', 'fixed32']);
 const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
 const MAX_DEPTH = 64;
-
-/** toObject options equal to the proto-loader options, so HTTP and gRPC hand handlers the same shapes. */
-const TO_OBJECT: protobuf.IConversionOptions = {
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  arrays: true,
-  objects: true,
-};
 
 // google/api/annotations.proto imports descriptor.proto, which protobufjs only bundles when told
 // to (proto-loader does the same at load)
@@ -60,7 +51,7 @@ export class ProtoJson {
     const type = this.type(typeName);
     const prepared = prepare(type, json ?? {}, '', 0);
     try {
-      return type.toObject(type.fromObject(prepared as Record<string, unknown>), TO_OBJECT) as T;
+      return type.toObject(type.fromObject(prepared as Record<string, unknown>), PROTO_CONVERSION_OPTIONS) as T;
     } catch (error) {
       throw AppError.invalid(`Invalid request: ${error instanceof Error ? error.message : String(error)}`);
     }

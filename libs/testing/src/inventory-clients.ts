@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryClient } from '@cloud-inventory/grpc';
+import { healthGrpc } from '@cloud-inventory/proto';
 
 type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region';
 
@@ -9,7 +10,10 @@ function serviceName(service: InventoryService | 'Secret'): string {
   return service === 'Secret' ? 'spaceone.api.secret.v1.Secret' : `spaceone.api.inventory.v1.${service}`;
 }
 
-/** A gRPC client of the inventory, as any Cloudforet client would use it. */
+/**
+ * A gRPC client of the inventory, as a dynamic client (spacectl, grpcurl) uses it: service and
+ * method by name, the request checked against the .proto and sent with the generic codec.
+ */
 export class InventoryGrpcClient {
   private readonly clients = new Map<string, grpc.Client>();
 
@@ -27,10 +31,7 @@ export class InventoryGrpcClient {
 
   call<T = Record<string, any>>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
     const requestType = protoJson.service(serviceName(service)).methods[method].resolvedRequestType!.fullName.replace(/^\./, '');
-    return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), {
-      deadlineMs: 30_000,
-      metadata,
-    });
+    return callByName<T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata });
   }
 
   close(): void {
@@ -60,14 +61,24 @@ export async function get<T = any>(baseUrl: string, path: string): Promise<HttpR
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** A unary call on a proto-loader client by method name (the dynamic client's way). */
+function callByName<T>(client: grpc.Client, method: string, request: unknown, options: { deadlineMs: number; metadata?: grpc.Metadata }): Promise<T> {
+  const fn = (client as unknown as Record<string, Function>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
+  return new Promise<T>((resolve, reject) => {
+    fn.call(client, request, options.metadata ?? new grpc.Metadata(), { deadline: Date.now() + options.deadlineMs }, (error: grpc.ServiceError | null, response: T) =>
+      error ? reject(error) : resolve(response),
+    );
+  });
+}
+
 /** grpc.health.v1 Check against any of our servers. */
 export async function grpcHealth(address: string): Promise<string> {
-  const Health = serviceClientConstructor('health', 'grpc.health.v1.Health');
-  const client = new Health(address, grpc.credentials.createInsecure());
+  const channel = new grpc.Client(address, grpc.credentials.createInsecure());
   try {
-    const response = await unaryCall<unknown, { status: string }>(client, 'Check', { service: '' }, { deadlineMs: 2000 });
+    const response = await unaryClient(channel, healthGrpc.HealthService).check({ service: '' }, { deadlineMs: 2000 });
     return response.status;
   } finally {
-    client.close();
+    channel.close();
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { AppError, isServiceError } from '@cloud-inventory/grpc';
-import type { ResourceInfoMessage } from '@cloud-inventory/grpc';
+import type { ResourceInfoMessage } from '@cloud-inventory/wire';
 import { redactText, secretStrings } from '../common/redact';
 import { CollectorRepository } from '../collector/collector.repository';
 import { storageOptionOf, collectorOptionsOf } from '../collector/collector-options';

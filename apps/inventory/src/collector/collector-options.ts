@@ -1,4 +1,5 @@
-import { isJsonObject, AppError } from '@cloud-inventory/grpc';
+import { AppError } from '@cloud-inventory/grpc';
+import { isJsonObject } from '@cloud-inventory/wire';
 
 /**
  * Where a collector sends what it collects, besides the inventory: an option of the collector's

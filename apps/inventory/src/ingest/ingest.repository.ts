@@ -6,7 +6,7 @@ import { pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { ResourceItem, ResourceKind } from './ingest-item';
-import { FastWriter, RawJson } from '@cloud-inventory/grpc';
+import { FastWriter, RawJson } from '@cloud-inventory/wire';
 import { RESOURCE_TABLES, ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RawJson } from '@cloud-inventory/grpc';
+import { RawJson } from '@cloud-inventory/wire';
 
 /** A plugin's match rules in priority order: {"1": ["reference.resource_id", "provider", ...], "2": [...]}. */
 export type MatchRules = string[][];

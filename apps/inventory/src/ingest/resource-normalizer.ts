@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isJsonObject, RawJson, ResourceInfoMessage } from '@cloud-inventory/grpc';
+import { isJsonObject, RawJson, ResourceInfoMessage } from '@cloud-inventory/wire';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { FailedItem, IngestItem, ResourceKind } from './ingest-item';
 import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules, valueAt } from './match-rules';

@@ -1,89 +1,84 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { inventoryPlugin } from '@cloud-inventory/proto';
-import {
-  GRPC_CLIENT_OPTIONS,
-  ResourceInfoMessage,
-  correlationMetadata,
-  decodeResourceInfo,
-  encodeExportRequest,
-  serviceClientConstructor,
-  unaryCall,
-} from '@cloud-inventory/grpc';
+import { inventoryPluginGrpc } from '@cloud-inventory/proto';
+import { GRPC_CLIENT_OPTIONS, UnaryCallOptions, UnaryClient, correlationMetadata, unaryClient } from '@cloud-inventory/grpc';
+import { ResourceInfoMessage, decodeResourceInfo, encodeExportRequest } from '@cloud-inventory/wire';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import { pluginCallError } from './plugin-errors';
 import { RegisteredPluginEntity } from './registered-plugin.entity';
 
 type JsonObject = Record<string, unknown>;
 
-/** One grpc-js client per plugin endpoint and service, reused across calls and closed at shutdown. */
+const { CollectorService, JobService, StorageService } = inventoryPluginGrpc;
+
+/**
+ * One grpc-js channel per plugin endpoint, shared by every service and call to it, closed at
+ * shutdown. Unary calls go through clients typed by the generated service definitions; the
+ * collect stream and the export of collected resources use the hand-written codec.
+ */
 @Injectable()
 export class PluginClients implements OnApplicationShutdown {
-  private readonly clients = new Map<string, grpc.Client>();
+  private readonly channels = new Map<string, grpc.Client>();
 
   constructor(@Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig) {}
 
-  private client(surface: 'collectorPlugin' | 'storagePlugin', service: string, endpoint: string): grpc.Client {
-    const key = `${service}@${endpoint}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      const Client = serviceClientConstructor(surface, service);
-      client = new Client(endpoint, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
-      this.clients.set(key, client);
+  private channel(endpoint: string): grpc.Client {
+    let channel = this.channels.get(endpoint);
+    if (!channel) {
+      channel = new grpc.Client(endpoint, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+      this.channels.set(endpoint, channel);
     }
-    return client;
+    return channel;
   }
 
   collector(plugin: RegisteredPluginEntity): CollectorPluginClient {
-    return new CollectorPluginClient(
-      plugin,
-      this.client('collectorPlugin', 'spaceone.api.inventory.plugin.Collector', plugin.endpoint),
-      this.client('collectorPlugin', 'spaceone.api.inventory.plugin.Job', plugin.endpoint),
-      this.config.pluginCallDeadlineMs,
-    );
+    return new CollectorPluginClient(plugin, this.channel(plugin.endpoint), this.config.pluginCallDeadlineMs);
   }
 
   storage(plugin: RegisteredPluginEntity): StoragePluginClient {
-    return new StoragePluginClient(
-      plugin,
-      this.client('storagePlugin', 'spaceone.api.inventory.plugin.Storage', plugin.endpoint),
-      this.config.pluginCallDeadlineMs,
-    );
+    return new StoragePluginClient(plugin, this.channel(plugin.endpoint), this.config.pluginCallDeadlineMs);
   }
 
   onApplicationShutdown(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    for (const channel of this.channels.values()) channel.close();
+    this.channels.clear();
   }
 }
 
 /** spaceone.api.inventory.plugin.Collector (+ Job.get_tasks) of one plugin. */
 export class CollectorPluginClient {
+  private readonly collector: UnaryClient<typeof CollectorService>;
+  private readonly job: UnaryClient<typeof JobService>;
+
   constructor(
     readonly plugin: RegisteredPluginEntity,
-    private readonly collectorClient: grpc.Client,
-    private readonly jobClient: grpc.Client,
+    private readonly channel: grpc.Client,
     private readonly deadlineMs: number,
-  ) {}
+  ) {
+    this.collector = unaryClient(channel, CollectorService);
+    this.job = unaryClient(channel, JobService);
+  }
 
-  private async call<T>(client: grpc.Client, method: string, request: unknown, secrets: string[], correlationId: string): Promise<T> {
+  private callOptions(correlationId: string): UnaryCallOptions {
+    return { deadlineMs: this.deadlineMs, metadata: correlationMetadata(correlationId) };
+  }
+
+  /** A call's failure as our error; `method` only names the call in the message. */
+  private async failingAs<T>(method: 'init' | 'verify', call: Promise<T>, secrets: string[]): Promise<T> {
     try {
-      return await unaryCall<unknown, T>(client, method, request, {
-        deadlineMs: this.deadlineMs,
-        metadata: correlationMetadata(correlationId),
-      });
+      return await call;
     } catch (error) {
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error, secrets);
     }
   }
 
   async init(options: JsonObject, correlationId: string): Promise<JsonObject> {
-    const info = await this.call<inventoryPlugin.PluginInfo>(this.collectorClient, 'init', { options }, [], correlationId);
-    return (info.metadata ?? {}) as JsonObject;
+    const info = await this.failingAs('init', this.collector.init({ options }, this.callOptions(correlationId)), []);
+    return info.metadata ?? {};
   }
 
   async verify(options: JsonObject, secretData: JsonObject, secrets: string[], correlationId: string): Promise<void> {
-    await this.call(this.collectorClient, 'verify', { options, secret_data: secretData }, secrets, correlationId);
+    await this.failingAs('verify', this.collector.verify({ options, secret_data: secretData }, this.callOptions(correlationId)), secrets);
   }
 
   /**
@@ -93,13 +88,8 @@ export class CollectorPluginClient {
    */
   async getTasks(options: JsonObject, secretData: JsonObject, correlationId: string): Promise<JsonObject[] | null> {
     try {
-      const tasks = await unaryCall<unknown, inventoryPlugin.TasksInfo>(
-        this.jobClient,
-        'get_tasks',
-        { options, secret_data: secretData },
-        { deadlineMs: this.deadlineMs, metadata: correlationMetadata(correlationId) },
-      );
-      const list = (tasks.tasks ?? []).map((task) => (task.task_options ?? {}) as JsonObject);
+      const tasks = await this.job.getTasks({ options, secret_data: secretData, task_filter: undefined }, this.callOptions(correlationId));
+      const list = tasks.tasks.map((task) => task.task_options ?? {});
       return list.length > 0 ? list : null;
     } catch {
       return null;
@@ -115,55 +105,48 @@ export class CollectorPluginClient {
     deadlineMs: number,
     correlationId: string,
   ): grpc.ClientReadableStream<ResourceInfoMessage> {
-    const body: Record<string, unknown> = {
-      options: request.options,
-      secret_data: request.secret_data,
-      filter: request.filter,
-    };
-    if (request.task_options) body['task_options'] = request.task_options;
-    return this.collectorClient.makeServerStreamRequest(
-      COLLECT.path,
-      COLLECT.requestSerialize,
+    return this.channel.makeServerStreamRequest(
+      CollectorService.collect.path,
+      CollectorService.collect.requestSerialize,
       decodeResourceInfo,
-      body,
+      { ...request, task_options: request.task_options ?? undefined },
       correlationMetadata(correlationId),
       { deadline: Date.now() + deadlineMs },
     );
   }
 }
 
-const COLLECT = (serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Collector') as unknown as {
-  service: { collect: { path: string; requestSerialize: (value: unknown) => Buffer } };
-}).service.collect;
-
-const EXPORT_PATH = '/spaceone.api.inventory.plugin.Storage/export';
-
 /** spaceone.api.inventory.plugin.Storage of one plugin. */
 export class StoragePluginClient {
+  private readonly storage: UnaryClient<typeof StorageService>;
+
   constructor(
     readonly plugin: RegisteredPluginEntity,
-    private readonly client: grpc.Client,
+    private readonly channel: grpc.Client,
     private readonly deadlineMs: number,
-  ) {}
+  ) {
+    this.storage = unaryClient(channel, StorageService);
+  }
 
-  private async call<T>(method: string, request: unknown, correlationId: string): Promise<T> {
+  private callOptions(correlationId: string): UnaryCallOptions {
+    return { deadlineMs: this.deadlineMs, metadata: correlationMetadata(correlationId) };
+  }
+
+  private async failingAs<T>(method: 'init' | 'export', call: Promise<T>): Promise<T> {
     try {
-      return await unaryCall<unknown, T>(this.client, method, request, {
-        deadlineMs: this.deadlineMs,
-        metadata: correlationMetadata(correlationId),
-      });
+      return await call;
     } catch (error) {
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error);
     }
   }
 
   async init(options: JsonObject, correlationId: string): Promise<JsonObject> {
-    const info = await this.call<inventoryPlugin.StoragePluginInfo>('init', { options }, correlationId);
-    return (info.metadata ?? {}) as JsonObject;
+    const info = await this.failingAs('init', this.storage.init({ options }, this.callOptions(correlationId)));
+    return info.metadata ?? {};
   }
 
   async export(options: JsonObject, data: JsonObject, correlationId: string): Promise<void> {
-    await this.call('export', { options, schema: '', secret_data: {}, data }, correlationId);
+    await this.failingAs('export', this.storage.export({ options, schema: '', secret_data: {}, data }, this.callOptions(correlationId)));
   }
 
   /**
@@ -173,8 +156,8 @@ export class StoragePluginClient {
   exportResources(options: JsonObject, header: JsonObject, resources: Buffer[], correlationId: string): Promise<void> {
     const request = encodeExportRequest(options, header, resources);
     return new Promise<void>((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        EXPORT_PATH,
+      this.channel.makeUnaryRequest(
+        StorageService.export.path,
         (buffer: Buffer) => buffer,
         () => undefined,
         request,

@@ -1,4 +1,5 @@
-import { decodeResourceInfo, ResourceInfoMessage, serviceClientConstructor } from '@cloud-inventory/grpc';
+import { serviceClientConstructor } from '@cloud-inventory/grpc';
+import { decodeResourceInfo, ResourceInfoMessage } from '@cloud-inventory/wire';
 
 const collect = (serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Collector') as unknown as {
   service: { collect: { responseSerialize(value: unknown): Buffer } };

@@ -1,4 +1,5 @@
-import { AppError, JsonObject } from '@cloud-inventory/grpc';
+import { AppError } from '@cloud-inventory/grpc';
+import { JsonObject } from '@cloud-inventory/wire';
 import { StorageDestination } from './storage-destination';
 
 /** The destinations this process offers, by name, and the one used when options name none. */

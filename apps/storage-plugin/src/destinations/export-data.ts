@@ -1,4 +1,5 @@
-import { AppError, isJsonObject, JsonObject } from '@cloud-inventory/grpc';
+import { AppError } from '@cloud-inventory/grpc';
+import { isJsonObject, JsonObject } from '@cloud-inventory/wire';
 
 /**
  * The `data` of ExportRequest, as this project defines it (no Cloudforet server ever called

@@ -1,4 +1,4 @@
-import { JsonObject, JsonValue } from '@cloud-inventory/grpc';
+import { JsonObject, JsonValue } from '@cloud-inventory/wire';
 import { StoragePluginConfig } from '../storage-plugin.config';
 import { JobFinished, ResourceBatch } from './export-data';
 

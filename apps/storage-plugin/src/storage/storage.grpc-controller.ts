@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { inventoryPlugin } from '@cloud-inventory/proto';
-import { JsonObject } from '@cloud-inventory/grpc';
+import { JsonObject } from '@cloud-inventory/wire';
 import { StorageService } from './storage.service';
 
 /** spaceone.api.inventory.plugin.Storage: maps the messages and delegates to StorageService. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isJsonObject, JsonObject } from '@cloud-inventory/grpc';
+import { isJsonObject, JsonObject } from '@cloud-inventory/wire';
 import { DestinationRegistry } from '../destinations/destination-registry';
 import { DestinationRequest } from '../destinations/storage-destination';
 import { EXPORT_DATA_KINDS, parseExportData } from '../destinations/export-data';

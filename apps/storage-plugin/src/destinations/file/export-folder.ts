@@ -1,4 +1,5 @@
-import { AppError, JsonObject } from '@cloud-inventory/grpc';
+import { AppError } from '@cloud-inventory/grpc';
+import { JsonObject } from '@cloud-inventory/wire';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { AppError, ErrorCode, JsonObject } from '@cloud-inventory/grpc';
+import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { JsonObject } from '@cloud-inventory/wire';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

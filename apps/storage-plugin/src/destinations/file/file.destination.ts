@@ -1,4 +1,4 @@
-import { JsonValue } from '@cloud-inventory/grpc';
+import { JsonValue } from '@cloud-inventory/wire';
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
-import { serviceClientConstructor } from './grpc-client';
+import { inventoryPluginGrpc } from '@cloud-inventory/proto';
+import { FastWriter } from './fast-writer';
 import { decodeResourceInfo, encodeExportRequest, encodeResourceInfo, shallowToJson } from './resource-info-codec';
-import { FastWriter, RawJson } from './struct-codec';
+import { RawJson } from './struct-reader';
 
-type Serializers = {
-  responseSerialize(value: unknown): Buffer;
-  responseDeserialize(buf: Buffer): Record<string, unknown>;
-  requestSerialize(value: unknown): Buffer;
-  requestDeserialize(buf: Buffer): Record<string, unknown>;
-};
-const collect = (serviceClientConstructor('collectorPlugin', 'spaceone.api.inventory.plugin.Collector') as unknown as {
-  service: Record<string, Serializers>;
-}).service['collect'];
-const exportMethod = (serviceClientConstructor('storagePlugin', 'spaceone.api.inventory.plugin.Storage') as unknown as {
-  service: Record<string, Serializers>;
-}).service['export'];
+// The reference: ts-proto's generated codec for the same messages (its own encoder and decoder).
+const { collect } = inventoryPluginGrpc.CollectorService;
+const exportMethod = inventoryPluginGrpc.StorageService.export;
+const EMPTY_INFO = { state: 'NONE', message: '', resource_type: '', match_rules: undefined, resource: undefined, options: undefined };
+const frameOf = (info: Record<string, unknown>): Buffer => collect.responseSerialize({ ...EMPTY_INFO, ...info } as inventoryPluginGrpc.ResourceInfo);
+const generic = (frame: Buffer): Record<string, unknown> => ({ ...collect.responseDeserialize(frame) });
 
 const resource = {
   name: 'web-1 ✓ 云',
@@ -32,8 +27,8 @@ const resource = {
 };
 
 describe('decodeResourceInfo', () => {
-  it('reads what a protobuf encoder wrote, with the same JSON the generic decoder gives', () => {
-    const frame = collect.responseSerialize({
+  it('reads what a protobuf encoder wrote, with the same JSON the generated decoder gives', () => {
+    const frame = frameOf({
       state: 'SUCCESS',
       message: 'ok',
       resource_type: 'inventory.CloudService',
@@ -42,20 +37,20 @@ describe('decodeResourceInfo', () => {
       options: { update_mode: 'MERGE' },
     });
     const decoded = decodeResourceInfo(frame);
-    const generic = collect.responseDeserialize(frame);
+    const reference = generic(frame);
     expect(decoded).toMatchObject({
       state: 'SUCCESS',
       message: 'ok',
       resource_type: 'inventory.CloudService',
-      match_rules: generic['match_rules'],
+      match_rules: reference['match_rules'],
       options: { update_mode: 'MERGE' },
     });
-    expect(shallowToJson(decoded.resource!)).toEqual(generic['resource']);
+    expect(shallowToJson(decoded.resource!)).toEqual(reference['resource']);
     expect(shallowToJson(decoded.resource!)).toEqual(resource);
   });
 
   it('reads nested objects lazily: as values, or straight as the JSON text of the same value', () => {
-    const decoded = decodeResourceInfo(collect.responseSerialize({ resource }));
+    const decoded = decodeResourceInfo(frameOf({ resource }));
     expect(decoded.resource!['name']).toBe(resource.name);
     const data = decoded.resource!['data'] as RawJson;
     expect(data).toBeInstanceOf(RawJson);
@@ -63,7 +58,7 @@ describe('decodeResourceInfo', () => {
     expect(data.value()).toEqual(resource.data);
     expect(JSON.parse(JSON.stringify(decoded.resource))).toEqual(resource);
     const tricky = { s: 'quote " backslash \\ tab \t newline \n nul \u0000 emoji 🚀 云', n: [0, -0.5, 1e21, 2 ** 53], e: {}, l: [] };
-    const raw = decodeResourceInfo(collect.responseSerialize({ resource: { tricky } })).resource!['tricky'] as RawJson;
+    const raw = decodeResourceInfo(frameOf({ resource: { tricky } })).resource!['tricky'] as RawJson;
     expect(JSON.parse(raw.text())).toEqual(tricky);
     const writer = new FastWriter(16);
     raw.writeJson(writer);
@@ -75,25 +70,25 @@ describe('decodeResourceInfo', () => {
 
   it('keeps the resource bytes, which change exactly when the resource does', () => {
     const hash = (value: unknown) =>
-      createHash('md5').update(decodeResourceInfo(collect.responseSerialize({ resource: value })).resource_bytes!).digest('hex');
+      createHash('md5').update(decodeResourceInfo(frameOf({ resource: value })).resource_bytes!).digest('hex');
     expect(hash(resource)).toEqual(hash(structuredClone(resource)));
     expect(hash({ ...resource, name: 'web-2' })).not.toEqual(hash(resource));
   });
 
   it('gives defaults for an empty frame, state names for numbers, and skips unknown fields', () => {
     expect(decodeResourceInfo(Buffer.alloc(0))).toMatchObject({ state: 'NONE', message: '', resource: undefined });
-    const frame = Buffer.concat([collect.responseSerialize({ state: 'FAILURE', message: 'denied' }), Buffer.from([0x78, 0x05, 0x82, 0x01, 0x01, 0x00])]);
+    const frame = Buffer.concat([frameOf({ state: 'FAILURE', message: 'denied' }), Buffer.from([0x78, 0x05, 0x82, 0x01, 0x01, 0x00])]);
     expect(decodeResourceInfo(frame)).toMatchObject({ state: 'FAILURE', message: 'denied' });
   });
 
   it('rejects a truncated frame instead of inventing data', () => {
-    const frame = collect.responseSerialize({ resource });
+    const frame = frameOf({ resource });
     expect(() => decodeResourceInfo(frame.subarray(0, frame.length - 5))).toThrow(RangeError);
   });
 });
 
 describe('encodeResourceInfo', () => {
-  it('writes what the generic protobuf decoder reads back, field for field', () => {
+  it('writes what the generated protobuf decoder reads back, field for field', () => {
     const info = {
       state: 'FAILURE',
       message: 'denied',
@@ -102,21 +97,21 @@ describe('encodeResourceInfo', () => {
       resource,
       options: { update_mode: 'MERGE' },
     };
-    expect(collect.responseDeserialize(encodeResourceInfo(info))).toEqual({ ...info, resource: collect.responseDeserialize(collect.responseSerialize(info))['resource'] });
+    expect(generic(encodeResourceInfo(info))).toEqual({ ...info, resource: generic(frameOf(info))['resource'] });
     const decoded = decodeResourceInfo(encodeResourceInfo(info));
     expect({ ...decoded, resource: shallowToJson(decoded.resource!) }).toMatchObject(info);
   });
 
   it('omits defaults as proto3 does, and refuses an unknown state', () => {
     expect(encodeResourceInfo({ state: 'NONE' })).toHaveLength(0);
-    expect(collect.responseDeserialize(encodeResourceInfo({ resource: {} }))).toMatchObject({ state: 'NONE', resource: {} });
+    expect(generic(encodeResourceInfo({ resource: {} }))).toMatchObject({ state: 'NONE', resource: {} });
     expect(() => encodeResourceInfo({ state: 'EXPLODED' })).toThrow('unknown state');
   });
 });
 
 describe('encodeExportRequest', () => {
   it('builds an ExportRequest a protobuf decoder reads back, reusing the resources bytes as they came', () => {
-    const frames = [resource, { name: 'db', tags: { env: 'prod' } }].map((r) => decodeResourceInfo(collect.responseSerialize({ resource: r })));
+    const frames = [resource, { name: 'db', tags: { env: 'prod' } }].map((r) => decodeResourceInfo(frameOf({ resource: r })));
     const request = encodeExportRequest(
       { path: 'nightly' },
       { kind: 'resources', job_id: 'job-1', resource_type: 'inventory.CloudService' },
@@ -125,7 +120,7 @@ describe('encodeExportRequest', () => {
     expect(exportMethod.requestDeserialize(request)).toEqual({
       options: { path: 'nightly' },
       schema: '',
-      secret_data: null,
+      secret_data: undefined,
       data: {
         kind: 'resources',
         job_id: 'job-1',

@@ -1,5 +1,6 @@
-import { FastWriter, readStruct, readStructShallow, RawJson, ShallowValue, WireReader, writeStructFields } from './struct-codec';
-import type { JsonObject } from './struct';
+import { FastWriter, writeStructFields } from './fast-writer';
+import type { JsonObject } from './json';
+import { forEachField, readStruct, readStructShallow, RawJson, ShallowValue } from './struct-reader';
 
 /** ResourceInfo.State names by number (spaceone.api.inventory.plugin.ResourceInfo.State). */
 const STATES = ['NONE', 'CREATED', 'PENDING', 'INPROGRESS', 'SUCCESS', 'FAILURE', 'TIMEOUT', 'IDLE', 'SKIP'];
@@ -25,7 +26,6 @@ export interface ResourceInfoMessage {
  * resource=6, options=7) into plain JSON: a grpc-js deserializer for the collect stream.
  */
 export function decodeResourceInfo(buf: Buffer): ResourceInfoMessage {
-  const reader = new WireReader(buf);
   const info: ResourceInfoMessage = {
     state: 'NONE',
     message: '',
@@ -35,40 +35,31 @@ export function decodeResourceInfo(buf: Buffer): ResourceInfoMessage {
     resource_bytes: undefined,
     options: undefined,
   };
-  while (reader.pos < buf.length) {
-    const tag = reader.varint();
-    switch (tag) {
-      case 0x08: {
-        const state = reader.varint();
-        info.state = STATES[state] ?? String(state);
-        break;
-      }
-      case 0x12:
-        info.message = reader.string();
-        break;
-      case 0x1a:
-        info.resource_type = reader.string();
-        break;
-      case 0x22: {
-        const start = reader.delimited();
-        info.match_rules = readStruct(buf, start, reader.pos);
-        break;
-      }
-      case 0x32: {
-        const start = reader.delimited();
-        info.resource_bytes = buf.subarray(start, reader.pos);
-        info.resource = readStructShallow(buf, start, reader.pos);
-        break;
-      }
-      case 0x3a: {
-        const start = reader.delimited();
-        info.options = readStruct(buf, start, reader.pos);
-        break;
-      }
-      default:
-        reader.skip(tag & 7);
+  forEachField(buf, 0, buf.length, (field, wireType, value, end) => {
+    if (wireType === 0) {
+      if (field === 1) info.state = STATES[value] ?? String(value);
+      return;
     }
-  }
+    if (wireType !== 2) return;
+    switch (field) {
+      case 2:
+        info.message = buf.toString('utf8', value, end);
+        break;
+      case 3:
+        info.resource_type = buf.toString('utf8', value, end);
+        break;
+      case 4:
+        info.match_rules = readStruct(buf, value, end);
+        break;
+      case 6:
+        info.resource_bytes = buf.subarray(value, end);
+        info.resource = readStructShallow(buf, value, end);
+        break;
+      case 7:
+        info.options = readStruct(buf, value, end);
+        break;
+    }
+  });
   return info;
 }
 
