@@ -1,8 +1,8 @@
-import { ReflectionService } from '@grpc/reflection';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { join } from 'node:path';
 import { PROTO_FILES, PROTO_PACKAGES, protoRoot } from '@cloud-inventory/proto';
 import { GRPC_MAX_MESSAGE_BYTES, protoLoaderOptions } from './loader-options';
+import { ServerReflection } from './reflection/server-reflection';
 
 type Surface = keyof typeof PROTO_FILES;
 
@@ -11,7 +11,8 @@ export type MethodCodecs = Record<string, Record<string, { responseSerialize?: (
 
 /**
  * Nest gRPC server options for the given proto surfaces, always with grpc.health.v1 and server
- * reflection (Cloudforet's Python clients build their stubs through reflection).
+ * reflection of every service served (Cloudforet's Python clients build their stubs through
+ * reflection), answered from buf's descriptor set.
  */
 export function grpcServerOptions(url: string, surfaces: Surface[], codecs: MethodCodecs = {}): GrpcOptions {
   const all: Surface[] = ['health', ...surfaces.filter((s) => s !== 'health')];
@@ -35,10 +36,17 @@ export function grpcServerOptions(url: string, surfaces: Surface[], codecs: Meth
             Object.assign(target, codec);
           }
         }
-        new ReflectionService(definition).addToServer(server);
+        new ServerReflection(servicesIn(definition, packages)).addToServer(server);
       },
     },
   };
+}
+
+/** The fully qualified names of the services a package definition holds in the given packages. */
+function servicesIn(definition: Record<string, unknown>, packages: string[]): string[] {
+  return Object.entries(definition)
+    .filter(([name, entry]) => !('format' in (entry as object)) && packages.includes(name.slice(0, name.lastIndexOf('.'))))
+    .map(([name]) => name);
 }
 
 function packageKeyOf(surface: Surface): keyof typeof PROTO_PACKAGES {

@@ -9,3 +9,5 @@ export * from './unary-client';
 export * from './server-stream';
 export * from './metadata';
 export * from './proto-json';
+export * from './reflection/server-reflection';
+export * from './reflection/descriptor-index';
