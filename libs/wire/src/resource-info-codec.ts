@@ -35,32 +35,34 @@ export function decodeResourceInfo(buf: Buffer): ResourceInfoMessage {
     resource_bytes: undefined,
     options: undefined,
   };
-  forEachField(buf, 0, buf.length, (field, wireType, value, end) => {
-    if (wireType === 0) {
-      if (field === 1) info.state = STATES[value] ?? String(value);
-      return;
-    }
-    if (wireType !== 2) return;
-    switch (field) {
-      case 2:
-        info.message = buf.toString('utf8', value, end);
-        break;
-      case 3:
-        info.resource_type = buf.toString('utf8', value, end);
-        break;
-      case 4:
-        info.match_rules = readStruct(buf, value, end);
-        break;
-      case 6:
-        info.resource_bytes = buf.subarray(value, end);
-        info.resource = readStructShallow(buf, value, end);
-        break;
-      case 7:
-        info.options = readStruct(buf, value, end);
-        break;
-    }
-  });
+  forEachField(buf, 0, buf.length, info, readResourceInfoField);
   return info;
+}
+
+function readResourceInfoField(info: ResourceInfoMessage, field: number, wireType: number, value: number, end: number, buf: Buffer): void {
+  if (wireType === 0) {
+    if (field === 1) info.state = STATES[value] ?? String(value);
+    return;
+  }
+  if (wireType !== 2) return;
+  switch (field) {
+    case 2:
+      info.message = buf.toString('utf8', value, end);
+      break;
+    case 3:
+      info.resource_type = buf.toString('utf8', value, end);
+      break;
+    case 4:
+      info.match_rules = readStruct(buf, value, end);
+      break;
+    case 6:
+      info.resource_bytes = buf.subarray(value, end);
+      info.resource = readStructShallow(buf, value, end);
+      break;
+    case 7:
+      info.options = readStruct(buf, value, end);
+      break;
+  }
 }
 
 /** A shallowly read Struct as plain JSON (its RawJson parts decoded). */

@@ -65,35 +65,51 @@ function utf8(start: number, end: number): string {
 }
 
 /**
- * Walks the fields of a message occupying [start, end) of buf, in order: `visit` gets each
- * field's number and wire type, and for a varint its value, for a length-delimited field the
- * [start, end) of its bytes, for a fixed64/fixed32 field the offset of its bytes.
+ * Walks the fields of a message occupying [start, end) of buf, in order: `visit` gets `target`,
+ * each field's number and wire type, and for a varint its value, for a length-delimited field
+ * the [start, end) of its bytes, for a fixed64/fixed32 field the [start, end) of its bytes; and
+ * buf. (`target` rather than a closure: this runs once per streamed message.)
  */
-export function forEachField(
+export function forEachField<T>(
   buf: Buffer,
   start: number,
   end: number,
-  visit: (field: number, wireType: number, valueOrStart: number, valueEnd: number) => void,
+  target: T,
+  visit: (target: T, field: number, wireType: number, valueOrStart: number, valueEnd: number, buf: Buffer) => void,
 ): void {
-  withSource(buf, start, () => {
+  const savedSource = source;
+  const savedCursor = cursor;
+  source = buf;
+  cursor = start;
+  try {
     while (cursor < end) {
       const tag = varintAt(end);
       const wireType = tag & 7;
-      const at = cursor;
       if (wireType === 0) {
         const value = varintAt(end);
-        visit(tag >>> 3, wireType, value, cursor);
+        const next = cursor;
+        visit(target, tag >>> 3, wireType, value, next, buf);
+        source = buf;
+        cursor = next;
       } else if (wireType === 2) {
         const fieldEnd = delimitedEnd(end);
         const fieldStart = cursor;
+        visit(target, tag >>> 3, wireType, fieldStart, fieldEnd, buf);
+        source = buf;
         cursor = fieldEnd;
-        visit(tag >>> 3, wireType, fieldStart, fieldEnd);
       } else {
+        const at = cursor;
         skipAt(wireType, end);
-        visit(tag >>> 3, wireType, at, cursor);
+        const next = cursor;
+        visit(target, tag >>> 3, wireType, at, next, buf);
+        source = buf;
+        cursor = next;
       }
     }
-  });
+  } finally {
+    source = savedSource;
+    cursor = savedCursor;
+  }
 }
 
 /** Reads a Struct occupying [start, end) of buf. */
