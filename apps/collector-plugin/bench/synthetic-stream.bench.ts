@@ -72,12 +72,14 @@ async function startPlugin(): Promise<{ child: ChildProcess; address: string }> 
   });
   const health = new grpc.Client(address, grpc.credentials.createInsecure());
   const { check } = unaryClient(health, healthGrpc.HealthService);
-  for (let attempt = 0; ; attempt++) {
+  // the child compiles the plugin with ts-node first: on a loaded machine that takes a while
+  const giveUpAt = Date.now() + 180_000;
+  for (;;) {
     try {
       await check({ service: '' }, { deadlineMs: 1000 });
       break;
     } catch (error) {
-      if (attempt > 100) throw error;
+      if (Date.now() > giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
