@@ -45,6 +45,32 @@ export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 10_000,
 };
 
+/**
+ * A unary call by method name, for dynamic clients that choose the method at run time (a CLI, a
+ * test harness, health probes), on a proto-loader client. Code that knows its calls uses
+ * unaryClient() with a generated service definition instead, so that the compiler checks them.
+ */
+export function unaryCall<TRequest, TResponse>(
+  client: grpc.Client,
+  method: string,
+  request: TRequest,
+  options: { deadlineMs: number; metadata?: grpc.Metadata },
+): Promise<TResponse> {
+  const fn = (client as unknown as Record<string, Function>)[method];
+  if (typeof fn !== 'function') {
+    return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
+  }
+  return new Promise<TResponse>((resolve, reject) => {
+    fn.call(
+      client,
+      request,
+      options.metadata ?? new grpc.Metadata(),
+      { deadline: Date.now() + options.deadlineMs },
+      (error: grpc.ServiceError | null, response: TResponse) => (error ? reject(error) : resolve(response)),
+    );
+  });
+}
+
 export function isServiceError(error: unknown): error is grpc.ServiceError {
   return typeof error === 'object' && error !== null && 'code' in error && 'details' in error;
 }

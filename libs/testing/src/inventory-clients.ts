@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryClient } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryCall, unaryClient } from '@cloud-inventory/grpc';
 import { healthGrpc } from '@cloud-inventory/proto';
 
 type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region';
@@ -31,7 +31,7 @@ export class InventoryGrpcClient {
 
   call<T = Record<string, any>>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
     const requestType = protoJson.service(serviceName(service)).methods[method].resolvedRequestType!.fullName.replace(/^\./, '');
-    return callByName<T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata });
+    return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata });
   }
 
   close(): void {
@@ -59,17 +59,6 @@ export async function get<T = any>(baseUrl: string, path: string): Promise<HttpR
   const response = await fetch(`${baseUrl}${path}`);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** A unary call on a proto-loader client by method name (the dynamic client's way). */
-function callByName<T>(client: grpc.Client, method: string, request: unknown, options: { deadlineMs: number; metadata?: grpc.Metadata }): Promise<T> {
-  const fn = (client as unknown as Record<string, Function>)[method];
-  if (typeof fn !== 'function') return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
-  return new Promise<T>((resolve, reject) => {
-    fn.call(client, request, options.metadata ?? new grpc.Metadata(), { deadline: Date.now() + options.deadlineMs }, (error: grpc.ServiceError | null, response: T) =>
-      error ? reject(error) : resolve(response),
-    );
-  });
 }
 
 /** grpc.health.v1 Check against any of our servers. */
