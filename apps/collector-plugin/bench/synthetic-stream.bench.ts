@@ -79,7 +79,10 @@ async function startPlugin(): Promise<{ child: ChildProcess; address: string }> 
       await check({ service: '' }, { deadlineMs: 1000 });
       break;
     } catch (error) {
-      if (Date.now() > giveUpAt) throw error;
+      if (Date.now() > giveUpAt) {
+        child.kill();
+        throw error;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
