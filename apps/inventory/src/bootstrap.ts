@@ -9,6 +9,7 @@ import { contractRpcOfRoute } from './common/proto-http-bindings';
 import { openDatabase } from './database/database-runtime';
 import { InventoryConfig, loadInventoryConfig } from './inventory.config';
 import { InventoryModule } from './inventory.module';
+import { loadSecretCipher } from './secret/secret-key';
 
 export interface InventoryApp {
   app: INestApplication;
@@ -23,10 +24,11 @@ export interface InventoryApp {
  * app serving gRPC and HTTP and running the collect workers. main.ts and the tests call this.
  */
 export async function bootstrap(config: InventoryConfig = loadInventoryConfig()): Promise<InventoryApp> {
+  const cipher = loadSecretCipher(config);
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database), {
+    app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database, cipher), {
       bufferLogs: true,
       bodyParser: false,
     });

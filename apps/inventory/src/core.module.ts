@@ -1,9 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthState } from '@cloud-inventory/grpc';
+import { DATABASE_URL } from './common/database-url';
 import { ScopeResolver } from './common/scope-resolver';
 import { DatabaseRuntime } from './database/database-runtime';
-import { DATABASE_URL } from './database/database.tokens';
 import { INVENTORY_CONFIG, InventoryConfig } from './inventory.config';
 import { SecretCipher } from './secret/secret-cipher';
 
@@ -11,14 +11,14 @@ import { SecretCipher } from './secret/secret-cipher';
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: InventoryConfig, database: DatabaseRuntime): DynamicModule {
+  static forRoot(config: InventoryConfig, database: DatabaseRuntime, cipher: SecretCipher): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: INVENTORY_CONFIG, useValue: config },
         { provide: DataSource, useValue: database.dataSource },
         { provide: DATABASE_URL, useValue: database.url },
-        { provide: SecretCipher, useValue: database.cipher },
+        { provide: SecretCipher, useValue: cipher },
         ScopeResolver,
         HealthState,
       ],

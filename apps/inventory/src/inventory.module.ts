@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from '@cloud-inventory/config';
 import { HealthController } from '@cloud-inventory/grpc';
+import { ApiModule } from './api/api.module';
 import { CloudServiceModule } from './cloud-service/cloud-service.module';
 import { CollectModule } from './collect/collect.module';
 import { CollectorModule } from './collector/collector.module';
@@ -9,27 +10,32 @@ import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
 import { DatabaseRuntime } from './database/database-runtime';
 import { HealthHttpController } from './health/health.http-controller';
+import { IngestModule } from './ingest/ingest.module';
 import { InventoryConfig } from './inventory.config';
 import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
 import { PluginModule } from './plugin/plugin.module';
+import { SecretCipher } from './secret/secret-cipher';
 import { SecretModule } from './secret/secret.module';
 
+/** The whole app; the modules in the order of the one-way graph (src/README.md). */
 @Module({})
 export class InventoryModule {
-  static forRoot(config: InventoryConfig, database: DatabaseRuntime): DynamicModule {
+  static forRoot(config: InventoryConfig, database: DatabaseRuntime, cipher: SecretCipher): DynamicModule {
     return {
       module: InventoryModule,
       imports: [
         LoggerModule.forRoot(loggerOptions('inventory')),
-        CoreModule.forRoot(config, database),
+        CoreModule.forRoot(config, database, cipher),
         PluginModule,
         SecretModule,
         CollectorModule,
-        CollectModule,
         JobModule,
         JobTaskModule,
         CloudServiceModule,
+        IngestModule,
+        CollectModule,
+        ApiModule,
         ConsoleModule,
       ],
       controllers: [HealthController, HealthHttpController],

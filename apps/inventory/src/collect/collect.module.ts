@@ -1,27 +1,23 @@
 import { Module } from '@nestjs/common';
-import { CollectorRepository } from '../collector/collector.repository';
-import { IngestRepository } from '../ingest/ingest.repository';
+import { CollectorModule } from '../collector/collector.module';
+import { IngestModule } from '../ingest/ingest.module';
+import { JobTaskModule } from '../job-task/job-task.module';
 import { JobModule } from '../job/job.module';
 import { PluginModule } from '../plugin/plugin.module';
 import { SecretModule } from '../secret/secret.module';
+import { CollectDeletionService } from './collect-deletion.service';
 import { CollectService } from './collect.service';
-import { TaskQueueRepository } from './task-queue.repository';
+import { TaskEnding } from './task-ending';
 import { TaskRunner } from './task-runner';
-import { TaskStateRepository } from './task-state.repository';
 import { TaskWorker } from './task-worker.service';
 
-/** Collects: starting jobs, the task queue, the workers that run tasks and write what they collect. */
+/**
+ * Collects, orchestrated: starting jobs, the workers that claim and run tasks, ending tasks, and
+ * the deletions that reach across a collect's records.
+ */
 @Module({
-  imports: [JobModule, PluginModule, SecretModule],
-  providers: [
-    CollectorRepository,
-    CollectService,
-    TaskQueueRepository,
-    TaskStateRepository,
-    TaskRunner,
-    TaskWorker,
-    IngestRepository,
-  ],
-  exports: [CollectService, CollectorRepository, TaskStateRepository, TaskWorker],
+  imports: [CollectorModule, SecretModule, PluginModule, JobModule, JobTaskModule, IngestModule],
+  providers: [CollectService, CollectDeletionService, TaskEnding, TaskRunner, TaskWorker],
+  exports: [CollectService, CollectDeletionService],
 })
 export class CollectModule {}

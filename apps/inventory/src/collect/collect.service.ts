@@ -8,14 +8,15 @@ import { CollectorEntity } from '../collector/collector.entity';
 import { collectorOptionsOf } from '../collector/collector-options';
 import { CollectorRepository } from '../collector/collector.repository';
 import { secretSelectionFor } from '../collector/secret-selection';
-import { NewJobTask, JobRepository } from '../job/job.repository';
+import { JobTaskRepository, NewJobTask } from '../job-task/job-task.repository';
+import { TaskQueueRepository } from '../job-task/task-queue.repository';
+import { JobRepository, NewJob } from '../job/job.repository';
 import { toJobInfo } from '../job/job.mapper';
 import { PluginClients } from '../plugin/plugin-clients';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { SecretEntity } from '../secret/secret.entity';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
-import { TaskQueueRepository } from './task-queue.repository';
 
 const GET_TASKS_CONCURRENCY = 8;
 
@@ -44,6 +45,7 @@ export class CollectService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobRepository,
+    private readonly jobTasks: JobTaskRepository,
     private readonly queue: TaskQueueRepository,
     private readonly collectors: CollectorRepository,
     private readonly secretRepository: SecretRepository,
@@ -84,21 +86,19 @@ export class CollectService {
     ).flat();
 
     try {
+      const newJob: NewJob = {
+        job_id: jobId,
+        request_secret_id: secretId ?? '',
+        request_workspace_id: '',
+        resource_group: collector.resource_group,
+        domain_id: collector.domain_id,
+        workspace_id: collector.workspace_id,
+        collector_id: collector.collector_id,
+        plugin_id: collector.plugin_id,
+      };
       const job = await this.dataSource.transaction(async (manager) => {
-        const created = await this.jobs.insertWithTasks(
-          manager,
-          {
-            job_id: jobId,
-            request_secret_id: secretId ?? '',
-            request_workspace_id: '',
-            resource_group: collector.resource_group,
-            domain_id: collector.domain_id,
-            workspace_id: collector.workspace_id,
-            collector_id: collector.collector_id,
-            plugin_id: collector.plugin_id,
-          },
-          tasks,
-        );
+        const created = await this.jobs.insert(manager, newJob, tasks.length);
+        await this.jobTasks.insertForJob(manager, newJob, tasks);
         await this.queue.enqueue(manager, tasks.map((task) => task.job_task_id));
         await this.collectors.touchLastCollected(manager, collector.collector_id);
         return created;

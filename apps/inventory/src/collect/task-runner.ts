@@ -17,8 +17,9 @@ import { pluginCallError } from '../plugin/plugin-errors';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
-import { ClaimedTask } from './task-queue.repository';
-import { TaskOutcome, TaskStateRepository } from './task-state.repository';
+import { ClaimedTask } from '../job-task/task-queue.repository';
+import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
+import { TaskEnding } from './task-ending';
 
 /** Why a running task was stopped from outside its stream. */
 export type StopReason = 'lease-lost' | 'shutdown';
@@ -47,7 +48,7 @@ function taskError(code: string, message: string): JobTaskError {
  * Runs one claimed job task: starts it, streams `collect` from the collector plugin with a
  * deadline, writes the stream in batches (reading goes on while the previous batch is written,
  * and stops when two are waiting: gRPC flow control then holds the plugin back), forwards each
- * written batch to the storage plugin, and ends the task through TaskStateRepository.
+ * written batch to the storage plugin, and ends the task through TaskEnding.
  */
 @Injectable()
 export class TaskRunner {
@@ -56,6 +57,7 @@ export class TaskRunner {
   constructor(
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
     private readonly taskState: TaskStateRepository,
+    private readonly ending: TaskEnding,
     private readonly ingest: IngestRepository,
     private readonly collectors: CollectorRepository,
     private readonly secretRepository: SecretRepository,
@@ -282,7 +284,7 @@ export class TaskRunner {
   }
 
   private async end(id: string, outcome: TaskOutcome) {
-    const finished = await this.taskState.finish(id, outcome);
+    const finished = await this.ending.finish(id, outcome);
     if (finished) {
       this.logger.log(
         `job task ${id} ${finished.task.status}: created ${finished.task.created_count}, updated ${finished.task.updated_count}, ` +

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DATABASE_URL } from '../database/database.tokens';
+import { DATABASE_URL } from '../common/database-url';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
-import { TASK_QUEUE_CHANNEL, TaskQueueRepository } from './task-queue.repository';
+import { TASK_QUEUE_CHANNEL, TaskQueueRepository } from '../job-task/task-queue.repository';
 import { StopReason, TaskRunner } from './task-runner';
 
 interface Running {

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { CollectModule } from '../collect/collect.module';
-import { JobModule } from '../job/job.module';
 import { PluginModule } from '../plugin/plugin.module';
 import { SecretModule } from '../secret/secret.module';
-import { CollectorGrpcController } from './collector.grpc-controller';
-import { CollectorHttpController } from './collector.http-controller';
+import { CollectorRepository } from './collector.repository';
 import { CollectorService } from './collector.service';
 
+/** Collectors: their table, CRUD and verify_plugin. Collecting and deleting (which touch jobs) are collect's. */
 @Module({
-  imports: [CollectModule, JobModule, PluginModule, SecretModule],
-  controllers: [CollectorGrpcController, CollectorHttpController],
-  providers: [CollectorService],
+  imports: [PluginModule, SecretModule],
+  providers: [CollectorRepository, CollectorService],
+  exports: [CollectorRepository, CollectorService],
 })
 export class CollectorModule {}

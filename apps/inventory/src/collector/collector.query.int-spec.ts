@@ -1,6 +1,5 @@
 import { ErrorCode } from '@cloud-inventory/grpc';
 import { inventoryProtoJson } from '../common/proto-http';
-import { JobRepository } from '../job/job.repository';
 import { SecretRepository } from '../secret/secret.repository';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
 import { toCollectorInfo } from './collector.mapper';
@@ -50,9 +49,7 @@ describe('Collector list and stat on PostgreSQL', () => {
     repository = new CollectorRepository(db.dataSource);
     // list and stat use neither plugins nor secret data
     service = new CollectorService(
-      db.dataSource,
       repository,
-      new JobRepository(db.dataSource),
       undefined as never,
       undefined as never,
       new SecretRepository(db.dataSource),

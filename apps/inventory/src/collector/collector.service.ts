@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
@@ -8,7 +7,6 @@ import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { checkName } from '../common/resource-name';
 import { secretStrings } from '../common/redact';
-import { JobRepository } from '../job/job.repository';
 import { PluginClients } from '../plugin/plugin-clients';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { SecretRepository } from '../secret/secret.repository';
@@ -60,9 +58,7 @@ function secretFilterOf(filter: inventoryV1.SecretFilter | undefined | null, cur
 @Injectable()
 export class CollectorService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly repository: CollectorRepository,
-    private readonly jobs: JobRepository,
     private readonly plugins: PluginRegistryService,
     private readonly clients: PluginClients,
     private readonly secretRepository: SecretRepository,
@@ -141,17 +137,6 @@ export class CollectorService {
       upgrade_mode: (request.upgrade_mode as string) === 'NONE' ? entity.plugin_info.upgrade_mode : (request.upgrade_mode as string),
     };
     return toCollectorInfo(await this.repository.save(entity));
-  }
-
-  /** Deletes the collector with its jobs and their tasks; resources it collected stay. */
-  async delete(collectorId: string, scope: RequestScope): Promise<void> {
-    if (!collectorId) throw AppError.required('collector_id');
-    await this.dataSource.transaction(async (manager) => {
-      if (!(await this.repository.delete(manager, scope.domain_id, collectorId))) {
-        throw AppError.notFound('Collector', 'collector_id', collectorId);
-      }
-      await this.jobs.deleteByCollector(manager, scope.domain_id, collectorId);
-    });
   }
 
   async get(collectorId: string, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {

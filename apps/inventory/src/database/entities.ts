@@ -1,10 +1,12 @@
+// The composition root of the schema: every entity of every feature folder, in one list for the
+// DataSource, the migration tools and the tests. The only place outside a feature that imports its entities.
 import { CloudServiceTypeEntity } from '../cloud-service/cloud-service-type.entity';
 import { CloudServiceEntity } from '../cloud-service/cloud-service.entity';
 import { RegionEntity } from '../cloud-service/region.entity';
-import { CollectSeenEntity } from '../collect/collect-seen.entity';
-import { TaskQueueEntity } from '../collect/task-queue.entity';
 import { CollectorEntity } from '../collector/collector.entity';
+import { CollectSeenEntity } from '../ingest/collect-seen.entity';
 import { JobTaskEntity } from '../job-task/job-task.entity';
+import { TaskQueueEntity } from '../job-task/task-queue.entity';
 import { JobEntity } from '../job/job.entity';
 import { RegisteredPluginEntity } from '../plugin/registered-plugin.entity';
 import { SecretEntity } from '../secret/secret.entity';

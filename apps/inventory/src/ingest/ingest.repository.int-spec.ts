@@ -1,44 +1,8 @@
-import { TaskStateRepository } from '../collect/task-state.repository';
-import { createJob, JobFixture } from '../testing/fixtures';
+import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
+import { ingestContextOf as contextOf, instance, itemsOf as items } from '../testing/cloud-services';
+import { createJob } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
-import { ResourceItem } from './ingest-item';
-import { IngestContext, IngestRepository, TaskLostError } from './ingest.repository';
-import { resourceInfoFrame } from '../testing/resource-frames';
-import { normalizeResource } from './resource-normalizer';
-
-const RULE = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] };
-
-type Info = Parameters<typeof resourceInfoFrame>[0];
-
-function instance(id: number, extra: Record<string, unknown> = {}, rules: Record<string, string[]> = RULE): Info {
-  return {
-    resource_type: 'inventory.CloudService',
-    match_rules: rules,
-    resource: {
-      name: `vm-${id}`,
-      provider: 'aws',
-      account: '111',
-      cloud_service_group: 'EC2',
-      cloud_service_type: 'Instance',
-      region_code: 'us-east-1',
-      reference: { resource_id: `i-${id}` },
-      data: { size: 'small', disks: [1, 2] },
-      tags: { env: 'prod' },
-      ...extra,
-    },
-  };
-}
-
-const SCOPE = { domain_id: 'domain-test', workspace_id: '' };
-
-function items(job: JobFixture, infos: Info[]): ResourceItem[] {
-  const workspaceId = job.tasks[0].workspace_id;
-  return infos.map((info) => {
-    const item = normalizeResource(resourceInfoFrame(info), { ...SCOPE, workspace_id: workspaceId }, (text) => text);
-    if (item.kind === 'failure') throw new Error(item.error.message);
-    return item;
-  });
-}
+import { IngestRepository, TaskLostError } from './ingest.repository';
 
 describe('IngestRepository against PostgreSQL', () => {
   let db: MigratedDatabase;
@@ -47,26 +11,14 @@ describe('IngestRepository against PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    ingest = new IngestRepository(db.dataSource, testConfig());
     states = new TaskStateRepository(db.dataSource, testConfig());
+    ingest = new IngestRepository(db.dataSource, testConfig(), states);
   });
 
-  afterAll(() => db.close());
+  /** Ends a task through the state machine alone (collect/task-ending.int-spec.ts covers what an ending does to resources). */
+  const finish = (jobTaskId: string, outcome: TaskOutcome) => db.dataSource.transaction((manager) => states.end(manager, jobTaskId, outcome));
 
-  function contextOf(job: JobFixture, index = 0): IngestContext {
-    const task = job.tasks[index];
-    return {
-      job_task_id: task.job_task_id,
-      job_id: job.jobId,
-      collector_id: job.collectorId,
-      secret_id: task.secret_id,
-      domain_id: job.domainId,
-      workspace_id: task.workspace_id,
-      service_account_id: '',
-      project_id: '',
-      lease_owner: 'worker-1',
-    };
-  }
+  afterAll(() => db.close());
 
   async function task(id: string) {
     const [row] = await db.dataSource.query(`SELECT * FROM job_task WHERE job_task_id = $1`, [id]);
@@ -79,12 +31,12 @@ describe('IngestRepository against PostgreSQL', () => {
     const batch = Array.from({ length: 50 }, (_, i) => instance(i));
     expect(await ingest.writeBatch(contextOf(first), items(first, batch), [])).toEqual({ created: 50, updated: 0, failed: 0 });
     expect(await task(first.tasks[0].job_task_id)).toMatchObject({ created_count: 50, updated_count: 0 });
-    await states.finish(first.tasks[0].job_task_id, { status: 'SUCCESS' });
+    await finish(first.tasks[0].job_task_id, { status: 'SUCCESS' });
 
     const second = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId });
     expect(await ingest.writeBatch(contextOf(second), items(second, batch), [])).toEqual({ created: 0, updated: 0, failed: 0 });
     const before = await db.dataSource.query(`SELECT cloud_service_id, updated_at FROM cloud_service WHERE name = 'vm-0'`);
-    await states.finish(second.tasks[0].job_task_id, { status: 'SUCCESS' });
+    await finish(second.tasks[0].job_task_id, { status: 'SUCCESS' });
 
     const third = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId });
     const changed = batch.map((info, i) => (i % 10 === 0 ? instance(i, { data: { size: 'large' }, tags: { owner: 'x' } }) : info));
@@ -141,44 +93,5 @@ describe('IngestRepository against PostgreSQL', () => {
     const [regions] = await db.dataSource.query(`SELECT count(*)::int AS n FROM region WHERE workspace_id = 'ws-kinds'`);
     expect([types.n, regions.n]).toEqual([1, 1]);
     expect((await task(job.tasks[0].job_task_id)).errors).toEqual([{ error_code: 'ERROR_PLUGIN', message: 'access denied', additional: {} }]);
-  });
-
-  it('after a successful collect, disconnects what it did not see, deletes after repeated misses, and revives what comes back', async () => {
-    const collectorId = 'collector-gc';
-    const cleaning = new TaskStateRepository(db.dataSource, testConfig({ disconnectedDeleteAfter: 2 }));
-    const run = async (ids: number[]) => {
-      const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-gc' });
-      await ingest.writeBatch(contextOf(job), items(job, ids.map((i) => instance(i))), []);
-      return (await cleaning.finish(job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }))!.task;
-    };
-    expect(await run([1, 2, 3, 4])).toMatchObject({ created_count: 4, disconnected_count: 0, deleted_count: 0 });
-    expect(await run([1, 2])).toMatchObject({ created_count: 0, disconnected_count: 2, deleted_count: 0 });
-    const states = async () =>
-      Object.fromEntries(
-        (await db.dataSource.query(`SELECT name, state FROM cloud_service WHERE workspace_id = 'ws-gc'`)).map((r: { name: string; state: string }) => [r.name, r.state]),
-      );
-    expect(await states()).toEqual({ 'vm-1': 'ACTIVE', 'vm-2': 'ACTIVE', 'vm-3': 'DISCONNECTED', 'vm-4': 'DISCONNECTED' });
-    // vm-3 comes back (revived, counted as updated); vm-4 is missed a second time and deleted
-    expect(await run([1, 2, 3])).toMatchObject({ updated_count: 1, disconnected_count: 0, deleted_count: 1 });
-    expect(await states()).toEqual({ 'vm-1': 'ACTIVE', 'vm-2': 'ACTIVE', 'vm-3': 'ACTIVE', 'vm-4': 'DELETED' });
-    // a deleted resource that reappears is a new resource
-    expect(await run([1, 2, 3, 4])).toMatchObject({ created_count: 1 });
-  });
-
-  it('changes nothing after a failed collect', async () => {
-    const collectorId = 'collector-partial';
-    const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-partial' });
-    await ingest.writeBatch(contextOf(job), items(job, [1, 2, 3].map((i) => instance(i))), []);
-    await states.finish(job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
-    const failing = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-partial' });
-    await ingest.writeBatch(contextOf(failing), items(failing, [instance(1)]), []);
-    const ended = await states.finish(failing.tasks[0].job_task_id, {
-      status: 'FAILURE',
-      leaseOwner: 'worker-1',
-      error: { error_code: 'ERROR_COLLECTOR_PLUGIN', message: 'stream broke', additional: {} },
-    });
-    expect(ended?.task).toMatchObject({ status: 'FAILURE', disconnected_count: 0 });
-    const rows = await db.dataSource.query(`SELECT state FROM cloud_service WHERE workspace_id = 'ws-partial'`);
-    expect(rows.map((r: { state: string }) => r.state)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
   });
 });

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { pgError } from '../common/sql-rows';
+import { DataSource, EntityManager } from 'typeorm';
+import { FastWriter, RawJson } from '@cloud-inventory/wire';
+import { firstRow, pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
+import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ResourceItem, ResourceKind } from './ingest-item';
-import { FastWriter, RawJson } from '@cloud-inventory/wire';
 import { RESOURCE_TABLES, ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
@@ -72,19 +73,6 @@ const STATEMENTS = Object.fromEntries(
   Object.values(RESOURCE_TABLES).map((spec) => [spec.kind, [buildUpsertStatement(spec, false), buildUpsertStatement(spec, true)]]),
 ) as Record<ResourceKind, [string, string]>;
 
-const ADD_TO_TASK = `
-UPDATE job_task SET
-  created_count = created_count + $2,
-  updated_count = updated_count + $3,
-  failure_count = failure_count + $4,
-  errors = CASE WHEN jsonb_array_length($5::jsonb) = 0 OR jsonb_array_length(errors) >= $6 THEN errors
-           ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY n), '[]'::jsonb)
-                 FROM jsonb_array_elements(errors || $5::jsonb) WITH ORDINALITY AS x(e, n) WHERE n <= $6) END,
-  updated_at = now()
-WHERE job_task_id = $1 AND status = 'IN_PROGRESS'
-  AND EXISTS (SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $7)
-RETURNING job_task_id`;
-
 function newIds(prefix: string, count: number): string[] {
   const bytes = randomBytes(6 * count);
   return Array.from({ length: count }, (_, i) => `${prefix}-${bytes.subarray(i * 6, i * 6 + 6).toString('hex')}`);
@@ -97,17 +85,26 @@ function isPrimaryKeyCollision(error: unknown): boolean {
   return e.code === '23505' && typeof e.detail === 'string' && ID_COLUMNS.some((column) => e.detail!.includes(column));
 }
 
+/** The secret's resources one successful run did not see. */
+export interface Disconnected {
+  disconnected: number;
+  deleted: number;
+}
+
 /**
- * Writes one batch of a collect: one set-based statement per resource table, and the task's
- * counters and errors, in one transaction. The counter update is guarded by the task's state and
- * lease; when it finds nothing, the whole batch is rolled back and TaskLostError thrown, so a
- * worker that lost its task cannot write behind the new owner's back.
+ * Writes what collects find: one batch of a collect is one set-based statement per resource
+ * table, and the task's counters and errors (job-task's TaskStateRepository.addBatch), in one
+ * transaction. The counter update is guarded by the task's state and lease; when it finds
+ * nothing, the whole batch is rolled back and TaskLostError thrown, so a worker that lost its
+ * task cannot write behind the new owner's back. Owns collect_seen, and disconnects what a
+ * successful run did not see.
  */
 @Injectable()
 export class IngestRepository {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+    private readonly taskStates: TaskStateRepository,
   ) {}
 
   async writeBatch(context: IngestContext, items: ResourceItem[], failures: JobTaskError[]): Promise<BatchCounts> {
@@ -166,21 +163,8 @@ export class IngestRepository {
         });
       }
     }
-    const limit = this.config.ingest.errorLimit;
-    const held = await client.query({
-      name: 'ingest_add_to_task',
-      text: ADD_TO_TASK,
-      values: [
-        context.job_task_id,
-        counts.created,
-        counts.updated,
-        counts.failed,
-        JSON.stringify(errors.slice(0, limit)),
-        limit,
-        context.lease_owner,
-      ],
-    });
-    if (held.rowCount === 0) throw new TaskLostError(context.job_task_id);
+    const held = await this.taskStates.addBatch(client, context.job_task_id, context.lease_owner, { ...counts, errors });
+    if (!held) throw new TaskLostError(context.job_task_id);
     return counts;
   }
 
@@ -215,6 +199,51 @@ export class IngestRepository {
     });
     const row = result.rows[0] as { created: number; updated: number; too_many: number[] };
     return { created: row.created, updated: row.updated, too_many: (row.too_many ?? []).map((ord) => positions[ord]) };
+  }
+
+  /**
+   * In the caller's transaction, after the last successful task of a secret in a job (a split
+   * collect has several; the caller knows it is the last): the secret's cloud services this job
+   * did not see are disconnected, and deleted after DISCONNECTED_DELETE_AFTER misses in a row.
+   * Then the secret's seen-rows of this job are dropped. A partial run (any task of the secret
+   * failed) never gets here, so it changes nothing.
+   */
+  async disconnectUnseen(
+    manager: EntityManager,
+    task: { job_id: string; domain_id: string; collector_id: string; secret_id: string },
+  ): Promise<Disconnected> {
+    // collect_seen was filled by this very job, so its statistics are stale and the planner takes
+    // it for a handful of rows: a nested-loop anti join then costs seconds per 10k resources.
+    // A hash anti join reads each side once.
+    await manager.query(`SET LOCAL enable_nestloop = off`);
+    const counts = firstRow<Disconnected>(
+      await manager.query(
+        `WITH gone AS (
+           UPDATE cloud_service cs SET
+               disconnected_count = cs.disconnected_count + 1,
+               state = CASE WHEN cs.disconnected_count + 1 >= $5 THEN 'DELETED' ELSE 'DISCONNECTED' END,
+               deleted_at = CASE WHEN cs.disconnected_count + 1 >= $5 THEN now() END,
+               updated_at = now()
+            WHERE cs.domain_id = $1 AND cs.collector_id = $2 AND cs.secret_id = $3 AND cs.state <> 'DELETED'
+              AND cs.collected_by_job IS DISTINCT FROM $4
+              AND NOT EXISTS (SELECT 1 FROM collect_seen s
+                               WHERE s.job_id = $4 AND s.secret_id = $3 AND s.cloud_service_id = cs.cloud_service_id)
+            RETURNING cs.state)
+         SELECT count(*) FILTER (WHERE state = 'DISCONNECTED')::int AS disconnected,
+                count(*) FILTER (WHERE state = 'DELETED')::int AS deleted
+           FROM gone`,
+        [task.domain_id, task.collector_id, task.secret_id, task.job_id, this.config.ingest.disconnectedDeleteAfter],
+      ),
+    )!;
+    await manager.query(`SET LOCAL enable_nestloop = on`);
+    await manager.query(`DELETE FROM collect_seen WHERE job_id = $1 AND secret_id = $2`, [task.job_id, task.secret_id]);
+    return counts;
+  }
+
+  /** In the caller's transaction: drops the seen-rows of jobs that ended or are deleted. */
+  async forgetSeen(manager: EntityManager, jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await manager.query(`DELETE FROM collect_seen WHERE job_id = ANY($1::text[])`, [jobIds]);
   }
 }
 

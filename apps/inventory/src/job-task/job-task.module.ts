@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CollectModule } from '../collect/collect.module';
-import { JobTaskGrpcController } from './job-task.grpc-controller';
-import { JobTaskHttpController } from './job-task.http-controller';
 import { JobTaskRepository } from './job-task.repository';
 import { JobTaskService } from './job-task.service';
+import { TaskQueueRepository } from './task-queue.repository';
+import { TaskStateRepository } from './task-state.repository';
 
+/** Job tasks: their table and read API, the task queue's leases, and the job/task state machine. */
 @Module({
-  imports: [CollectModule],
-  controllers: [JobTaskGrpcController, JobTaskHttpController],
-  providers: [JobTaskRepository, JobTaskService],
+  providers: [JobTaskRepository, JobTaskService, TaskQueueRepository, TaskStateRepository],
+  exports: [JobTaskRepository, JobTaskService, TaskQueueRepository, TaskStateRepository],
 })
 export class JobTaskModule {}

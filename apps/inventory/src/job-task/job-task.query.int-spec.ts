@@ -1,8 +1,7 @@
 import { ErrorCode } from '@cloud-inventory/grpc';
-import { TaskStateRepository } from '../collect/task-state.repository';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createJob, JobFixture } from '../testing/fixtures';
-import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
+import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
 import { toJobTaskInfo } from './job-task.mapper';
 import { JobTaskRepository } from './job-task.repository';
 import { JobTaskService } from './job-task.service';
@@ -37,7 +36,7 @@ describe('JobTask list and stat on PostgreSQL', () => {
   beforeAll(async () => {
     db = await createMigratedDatabase();
     repository = new JobTaskRepository(db.dataSource);
-    service = new JobTaskService(repository, new TaskStateRepository(db.dataSource, testConfig()));
+    service = new JobTaskService(repository);
     job = await createJob(db.dataSource, { count: 6, domainId: DOMAIN, secrets: ['secret-1', 'secret-2', 'secret-3'], workspaceId: 'ws-1' });
     otherJob = await createJob(db.dataSource, { count: 2, domainId: DOMAIN, workspaceId: 'ws-2' });
     other = await createJob(db.dataSource, { count: 3, domainId: OTHER });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
-import { TaskStateRepository } from '../collect/task-state.repository';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
 import { enumFilter, queryScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
@@ -12,10 +11,7 @@ const JOB_TASK_INFO = 'spaceone.api.inventory.v1.JobTaskInfo';
 
 @Injectable()
 export class JobTaskService {
-  constructor(
-    private readonly repository: JobTaskRepository,
-    private readonly taskState: TaskStateRepository,
-  ) {}
+  constructor(private readonly repository: JobTaskRepository) {}
 
   async get(jobTaskId: string, scope: RequestScope): Promise<inventoryV1.JobTaskInfo> {
     if (!jobTaskId) throw AppError.required('job_task_id');
@@ -42,22 +38,5 @@ export class JobTaskService {
   /** `{results, total_count?}`: total_count when the query has a page (JobTask.stat is not capped, as in Cloudforet). */
   async stat(request: inventoryV1.JobTaskStatQuery, scope: RequestScope): Promise<Struct> {
     return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
-  }
-
-  /**
-   * Deletes a task. One that has not ended is first ended as CANCELED, so its job is counted
-   * down and still finishes instead of waiting for it forever.
-   */
-  async delete(jobTaskId: string, scope: RequestScope): Promise<void> {
-    if (!jobTaskId) throw AppError.required('job_task_id');
-    const task = await this.repository.findOne(scope.domain_id, jobTaskId);
-    if (!task) throw AppError.notFound('JobTask', 'job_task_id', jobTaskId);
-    if (task.status === 'PENDING' || task.status === 'IN_PROGRESS') {
-      await this.taskState.finish(jobTaskId, {
-        status: 'CANCELED',
-        error: { error_code: 'ERROR_COLLECT_CANCELED', message: 'The job task was deleted.', additional: {} },
-      });
-    }
-    await this.repository.delete(scope.domain_id, jobTaskId);
   }
 }

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { JobGrpcController } from './job.grpc-controller';
-import { JobHttpController } from './job.http-controller';
 import { JobRepository } from './job.repository';
 import { JobService } from './job.service';
 
+/** Jobs: their table and read API. Starting and deleting jobs is collect's (collect/). */
 @Module({
-  controllers: [JobGrpcController, JobHttpController],
   providers: [JobRepository, JobService],
-  exports: [JobRepository],
+  exports: [JobRepository, JobService],
 })
 export class JobModule {}

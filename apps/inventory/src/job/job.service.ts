@@ -61,9 +61,4 @@ export class JobService {
   async analyze(request: inventoryV1.JobAnalyzeQuery, scope: RequestScope): Promise<Struct> {
     return asStruct(await this.repository.analyze(request.query, queryScope(scope, undefined), { alwaysPage: true }));
   }
-
-  async delete(jobId: string, scope: RequestScope): Promise<void> {
-    if (!jobId) throw AppError.required('job_id');
-    if (!(await this.repository.delete(scope.domain_id, jobId))) throw AppError.notFound('Job', 'job_id', jobId);
-  }
 }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { generateId, ID_PREFIX } from '../common/ids';
-import { JobRepository, NewJobTask } from '../job/job.repository';
+import { JobTaskRepository, NewJobTask } from '../job-task/job-task.repository';
+import { JobRepository, NewJob } from '../job/job.repository';
 
 export interface JobFixture {
   jobId: string;
@@ -30,21 +31,19 @@ export async function createJob(
     project_id: '',
     service_account_id: '',
   }));
+  const job: NewJob = {
+    job_id: jobId,
+    request_secret_id: '',
+    request_workspace_id: '',
+    resource_group: 'DOMAIN',
+    domain_id: domainId,
+    workspace_id: '*',
+    collector_id: collectorId,
+    plugin_id: 'synthetic',
+  };
   await dataSource.transaction(async (manager) => {
-    await new JobRepository(dataSource).insertWithTasks(
-      manager,
-      {
-        job_id: jobId,
-        request_secret_id: '',
-        request_workspace_id: '',
-        resource_group: 'DOMAIN',
-        domain_id: domainId,
-        workspace_id: '*',
-        collector_id: collectorId,
-        plugin_id: 'synthetic',
-      },
-      tasks,
-    );
+    await new JobRepository(dataSource).insert(manager, job, tasks.length);
+    await new JobTaskRepository(dataSource).insertForJob(manager, job, tasks);
     await manager.query(`INSERT INTO task_queue (job_task_id) SELECT unnest($1::text[])`, [tasks.map((t) => t.job_task_id)]);
   });
   if (options.leaseOwner) {

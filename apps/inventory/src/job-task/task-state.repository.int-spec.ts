@@ -1,15 +1,29 @@
 import { DataSource } from 'typeorm';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
-import { FinishedTask, TaskStateRepository } from './task-state.repository';
+import { EndedTask, TaskOutcome, TaskStateRepository } from './task-state.repository';
+
+interface Finished extends EndedTask {
+  jobFinished: boolean;
+}
+
+/** A task ending in a transaction of its own, as collect/task-ending.ts runs it (without the disconnection). */
+function finisher(pool: DataSource, repository: TaskStateRepository) {
+  return async (jobTaskId: string, outcome: TaskOutcome): Promise<Finished | null> => {
+    const ended = await pool.transaction((manager) => repository.end(manager, jobTaskId, outcome));
+    return ended && { ...ended, jobFinished: ended.job.remained_tasks === 0 };
+  };
+}
 
 describe('TaskStateRepository against PostgreSQL', () => {
   let db: MigratedDatabase;
   let states: TaskStateRepository;
+  let finish: ReturnType<typeof finisher>;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
     states = new TaskStateRepository(db.dataSource, testConfig());
+    finish = finisher(db.dataSource, states);
   });
 
   afterAll(() => db.close());
@@ -17,15 +31,15 @@ describe('TaskStateRepository against PostgreSQL', () => {
   it('counts 200 tasks ending at once on 4 pools exactly, and finishes the job exactly once', async () => {
     const job = await createJob(db.dataSource, { count: 200, leaseOwner: 'worker-1' });
     const pools: DataSource[] = await Promise.all([1, 2, 3, 4].map(() => db.connect(6)));
-    const repositories = pools.map((pool) => new TaskStateRepository(pool, testConfig()));
+    const finishers = pools.map((pool) => finisher(pool, new TaskStateRepository(pool, testConfig())));
     // every task is ended twice, from two different pools: only one of the two may count
     const endings = job.tasks.flatMap((task, i) => {
       const status = i % 10 === 0 ? ('FAILURE' as const) : ('SUCCESS' as const);
-      return [0, 1].map((copy) => repositories[(i + copy) % 4].finish(task.job_task_id, { status, leaseOwner: 'worker-1' }));
+      return [0, 1].map((copy) => finishers[(i + copy) % 4](task.job_task_id, { status, leaseOwner: 'worker-1' }));
     });
     const results = await Promise.all(endings);
 
-    const counted = results.filter((r): r is FinishedTask => r !== null);
+    const counted = results.filter((r): r is Finished => r !== null);
     expect(counted).toHaveLength(200);
     expect(new Set(counted.map((r) => r.task.job_task_id)).size).toBe(200);
     expect(counted.filter((r) => r.jobFinished)).toHaveLength(1);
@@ -42,7 +56,7 @@ describe('TaskStateRepository against PostgreSQL', () => {
   it('ends a job SUCCESS when every task succeeded, and sets finished_at only then', async () => {
     const job = await createJob(db.dataSource, { count: 3, leaseOwner: 'worker-1' });
     for (const [i, task] of job.tasks.entries()) {
-      const result = await states.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
+      const result = await finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
       const row = await jobRow(db.dataSource, job.jobId);
       if (i < 2) {
         expect(row).toMatchObject({ status: 'IN_PROGRESS', remained_tasks: 2 - i, finished_at: null });
@@ -58,7 +72,7 @@ describe('TaskStateRepository against PostgreSQL', () => {
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1' });
     const id = job.tasks[0].job_task_id;
     await db.dataSource.query(`UPDATE job_task SET created_count = 7, failure_count = 2 WHERE job_task_id = $1`, [id]);
-    const result = await states.finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
+    const result = await finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
     expect(result?.task).toMatchObject({ status: 'FAILURE', created_count: 7, failure_count: 2 });
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'FAILURE', failure_tasks: 1 });
   });
@@ -66,20 +80,20 @@ describe('TaskStateRepository against PostgreSQL', () => {
   it('refuses to end a task for a worker that no longer holds its lease', async () => {
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1' });
     const id = job.tasks[0].job_task_id;
-    expect(await states.finish(id, { status: 'SUCCESS', leaseOwner: 'worker-2' })).toBeNull();
+    expect(await finish(id, { status: 'SUCCESS', leaseOwner: 'worker-2' })).toBeNull();
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ remained_tasks: 1, status: 'IN_PROGRESS' });
-    expect(await states.finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' })).not.toBeNull();
+    expect(await finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' })).not.toBeNull();
   });
 
   it('records the error of a failed task, bounded by the error limit', async () => {
-    const limited = new TaskStateRepository(db.dataSource, testConfig({ errorLimit: 2 }));
+    const limited = finisher(db.dataSource, new TaskStateRepository(db.dataSource, testConfig({ errorLimit: 2 })));
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1' });
     const id = job.tasks[0].job_task_id;
     await db.dataSource.query(
       `UPDATE job_task SET errors = '[{"error_code":"A","message":"a","additional":{}},{"error_code":"B","message":"b","additional":{}}]' WHERE job_task_id = $1`,
       [id],
     );
-    const result = await limited.finish(id, {
+    const result = await limited(id, {
       status: 'FAILURE',
       error: { error_code: 'ERROR_COLLECTOR_PLUGIN', message: 'stream broke', additional: {} },
     });
@@ -90,8 +104,8 @@ describe('TaskStateRepository against PostgreSQL', () => {
   it('lets a canceled job keep its status while its tasks are counted down', async () => {
     const job = await createJob(db.dataSource, { count: 2, leaseOwner: 'worker-1' });
     await db.dataSource.query(`UPDATE job SET status = 'CANCELED' WHERE job_id = $1`, [job.jobId]);
-    await states.finish(job.tasks[0].job_task_id, { status: 'CANCELED' });
-    const last = await states.finish(job.tasks[1].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
+    await finish(job.tasks[0].job_task_id, { status: 'CANCELED' });
+    const last = await finish(job.tasks[1].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
     expect(last?.jobFinished).toBe(true);
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'CANCELED', remained_tasks: 0, success_tasks: 1, failure_tasks: 1 });
   });

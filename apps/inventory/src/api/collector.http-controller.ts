@@ -1,9 +1,10 @@
 import { Body, Controller, Headers } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { CollectService } from '../collect/collect.service';
 import { RpcRoute, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
-import { CollectorService } from './collector.service';
+import { CollectorService } from '../collector/collector.service';
 
 const T = 'spaceone.api.inventory.v1.';
 type HeaderMap = Record<string, string>;
@@ -13,6 +14,7 @@ export class CollectorHttpController {
   constructor(
     private readonly collectors: CollectorService,
     private readonly collects: CollectService,
+    private readonly deletions: CollectDeletionService,
     private readonly scopes: ScopeResolver,
   ) {}
 
@@ -39,7 +41,7 @@ export class CollectorHttpController {
 
   @RpcRoute('delete')
   async delete(@Body(protoBody(`${T}CollectorRequest`)) request: inventoryV1.CollectorRequest, @Headers() headers: HeaderMap) {
-    await this.collectors.delete(request.collector_id, this.scopes.fromHeaders(headers));
+    await this.deletions.deleteCollector(request.collector_id, this.scopes.fromHeaders(headers));
     return {};
   }
 

@@ -1,8 +1,9 @@
 import { Body, Controller, Headers } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { RpcRoute, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
-import { JobTaskService } from './job-task.service';
+import { JobTaskService } from '../job-task/job-task.service';
 
 const T = 'spaceone.api.inventory.v1.';
 type HeaderMap = Record<string, string>;
@@ -11,12 +12,13 @@ type HeaderMap = Record<string, string>;
 export class JobTaskHttpController {
   constructor(
     private readonly tasks: JobTaskService,
+    private readonly deletions: CollectDeletionService,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @RpcRoute('delete')
   async delete(@Body(protoBody(`${T}JobTaskRequest`)) request: inventoryV1.JobTaskRequest, @Headers() headers: HeaderMap) {
-    await this.tasks.delete(request.job_task_id, this.scopes.fromHeaders(headers));
+    await this.deletions.deleteJobTask(request.job_task_id, this.scopes.fromHeaders(headers));
     return {};
   }
 

@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { CollectService } from '../collect/collect.service';
 import { ScopeResolver } from '../common/scope-resolver';
-import { CollectorService } from './collector.service';
+import { CollectorService } from '../collector/collector.service';
 
 @Controller()
 @inventoryV1.CollectorControllerMethods()
@@ -11,6 +12,7 @@ export class CollectorGrpcController implements inventoryV1.CollectorController 
   constructor(
     private readonly collectors: CollectorService,
     private readonly collects: CollectService,
+    private readonly deletions: CollectDeletionService,
     private readonly scopes: ScopeResolver,
   ) {}
 
@@ -31,7 +33,7 @@ export class CollectorGrpcController implements inventoryV1.CollectorController 
   }
 
   async delete(request: inventoryV1.CollectorRequest, metadata?: Metadata) {
-    await this.collectors.delete(request.collector_id, this.scopes.fromMetadata(metadata));
+    await this.deletions.deleteCollector(request.collector_id, this.scopes.fromMetadata(metadata));
   }
 
   get(request: inventoryV1.CollectorRequest, metadata?: Metadata) {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Headers, Query } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { RpcRoute, inventoryProtoJson, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
-import { JobService } from './job.service';
+import { JobService } from '../job/job.service';
 
 const T = 'spaceone.api.inventory.v1.';
 type HeaderMap = Record<string, string>;
@@ -11,12 +12,13 @@ type HeaderMap = Record<string, string>;
 export class JobHttpController {
   constructor(
     private readonly jobs: JobService,
+    private readonly deletions: CollectDeletionService,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @RpcRoute('job/delete')
   async delete(@Body(protoBody(`${T}JobRequest`)) request: inventoryV1.JobRequest, @Headers() headers: HeaderMap) {
-    await this.jobs.delete(request.job_id, this.scopes.fromHeaders(headers));
+    await this.deletions.deleteJob(request.job_id, this.scopes.fromHeaders(headers));
     return {};
   }
 

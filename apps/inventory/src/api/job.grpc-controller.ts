@@ -1,19 +1,21 @@
 import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
+import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { ScopeResolver } from '../common/scope-resolver';
-import { JobService } from './job.service';
+import { JobService } from '../job/job.service';
 
 @Controller()
 @inventoryV1.JobControllerMethods()
 export class JobGrpcController implements inventoryV1.JobController {
   constructor(
     private readonly jobs: JobService,
+    private readonly deletions: CollectDeletionService,
     private readonly scopes: ScopeResolver,
   ) {}
 
   async delete(request: inventoryV1.JobRequest, metadata?: Metadata) {
-    await this.jobs.delete(request.job_id, this.scopes.fromMetadata(metadata));
+    await this.deletions.deleteJob(request.job_id, this.scopes.fromMetadata(metadata));
   }
 
   get(request: inventoryV1.JobRequest, metadata?: Metadata) {

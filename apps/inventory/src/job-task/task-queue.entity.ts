@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
-import { JobTaskEntity } from '../job-task/job-task.entity';
+import { JobTaskEntity } from './job-task.entity';
 
 /**
  * The work queue: one row per job task still to run, written in the same transaction as the job.

@@ -1,0 +1,55 @@
+import { ResourceItem } from '../ingest/ingest-item';
+import { IngestContext } from '../ingest/ingest.repository';
+import { normalizeResource } from '../ingest/resource-normalizer';
+import { JobFixture } from './fixtures';
+import { resourceInfoFrame } from './resource-frames';
+
+export type ResourceInfoFields = Parameters<typeof resourceInfoFrame>[0];
+
+const RULE = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] };
+
+/** The ResourceInfo of an EC2 instance `vm-<id>` (reference.resource_id `i-<id>`), as a plugin sends it. */
+export function instance(id: number, extra: Record<string, unknown> = {}, rules: Record<string, string[]> = RULE): ResourceInfoFields {
+  return {
+    resource_type: 'inventory.CloudService',
+    match_rules: rules,
+    resource: {
+      name: `vm-${id}`,
+      provider: 'aws',
+      account: '111',
+      cloud_service_group: 'EC2',
+      cloud_service_type: 'Instance',
+      region_code: 'us-east-1',
+      reference: { resource_id: `i-${id}` },
+      data: { size: 'small', disks: [1, 2] },
+      tags: { env: 'prod' },
+      ...extra,
+    },
+  };
+}
+
+/** ResourceInfos as a task of `job` would have them ready for its batch: encoded, decoded, normalized. */
+export function itemsOf(job: JobFixture, infos: ResourceInfoFields[]): ResourceItem[] {
+  const scope = { domain_id: job.domainId, workspace_id: job.tasks[0].workspace_id };
+  return infos.map((info) => {
+    const item = normalizeResource(resourceInfoFrame(info), scope, (text) => text);
+    if (item.kind === 'failure') throw new Error(item.error.message);
+    return item;
+  });
+}
+
+/** Who writes for task `index` of `job`: the worker `leaseOwner`. */
+export function ingestContextOf(job: JobFixture, index = 0, leaseOwner = 'worker-1'): IngestContext {
+  const task = job.tasks[index];
+  return {
+    job_task_id: task.job_task_id,
+    job_id: job.jobId,
+    collector_id: job.collectorId,
+    secret_id: task.secret_id,
+    domain_id: job.domainId,
+    workspace_id: task.workspace_id,
+    service_account_id: '',
+    project_id: '',
+    lease_owner: leaseOwner,
+  };
+}
