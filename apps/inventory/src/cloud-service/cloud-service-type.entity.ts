@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CollectedResourceEntity } from './collected-resource.entity';
 
 @Entity({ name: 'cloud_service_type' })
 @Index('UQ_cloud_service_type_identity', ['identity_key'], { unique: true })
 @Index('IDX_cloud_service_type_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
-export class CloudServiceTypeEntity {
+export class CloudServiceTypeEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })
   cloud_service_type_id!: string;
 
@@ -39,25 +40,4 @@ export class CloudServiceTypeEntity {
 
   @Column({ type: 'text', default: 'manual' })
   updated_by!: string;
-
-  @Column({ type: 'text' })
-  domain_id!: string;
-
-  @Column({ type: 'text' })
-  workspace_id!: string;
-
-  @Column({ type: 'text' })
-  identity_key!: string;
-
-  @Column({ type: 'text', array: true, default: () => "'{}'" })
-  secondary_keys!: string[];
-
-  @Column({ type: 'text', default: '' })
-  content_hash!: string;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  created_at!: Date;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  updated_at!: Date;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CollectedResourceEntity } from './collected-resource.entity';
 
 export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 
@@ -18,7 +19,7 @@ export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 // filters on data.* / tags.* (the query compiler's @? and @> tests); jsonb_path_ops, set in the migration
 @Index('IDX_cloud_service_data', ['data'], { type: 'gin' })
 @Index('IDX_cloud_service_tags', ['tags'], { type: 'gin' })
-export class CloudServiceEntity {
+export class CloudServiceEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })
   cloud_service_id!: string;
 
@@ -76,24 +77,6 @@ export class CloudServiceEntity {
   @Column({ type: 'text', default: '' })
   project_id!: string;
 
-  @Column({ type: 'text' })
-  domain_id!: string;
-
-  @Column({ type: 'text' })
-  workspace_id!: string;
-
-  /** Hash of the domain, workspace and first usable match rule's keys and values (see match-rules.ts). */
-  @Column({ type: 'text' })
-  identity_key!: string;
-
-  /** Hashes of the lower-priority match rules, tried when the identity matches nothing. */
-  @Column({ type: 'text', array: true, default: () => "'{}'" })
-  secondary_keys!: string[];
-
-  /** Hash of the resource as the plugin last sent it: an unchanged resource is not rewritten. */
-  @Column({ type: 'text', default: '' })
-  content_hash!: string;
-
   /**
    * The job that last wrote this row. With collect_seen (the rows a job saw but did not rewrite,
    * being unchanged) it tells which resources a job did not see, without a write per resource.
@@ -107,12 +90,6 @@ export class CloudServiceEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   last_collected_at!: Date | null;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  created_at!: Date;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  updated_at!: Date;
 
   @Column({ type: 'timestamptz', nullable: true })
   deleted_at!: Date | null;

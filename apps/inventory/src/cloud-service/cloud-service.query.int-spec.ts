@@ -2,7 +2,7 @@ import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { compileSearch } from '@cloud-inventory/query';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
-import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.query-schema';
+import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.kind';
 import { CloudServiceRepository } from './cloud-service.repository';
 import { CloudServiceService } from './cloud-service.service';
 

@@ -3,7 +3,7 @@ import { DataSource, Not } from 'typeorm';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { CloudServiceEntity } from './cloud-service.entity';
-import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.query-schema';
+import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.kind';
 
 @Injectable()
 export class CloudServiceRepository {

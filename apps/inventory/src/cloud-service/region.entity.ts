@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CollectedResourceEntity } from './collected-resource.entity';
 
 @Entity({ name: 'region' })
 @Index('UQ_region_identity', ['identity_key'], { unique: true })
 @Index('IDX_region_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
-export class RegionEntity {
+export class RegionEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })
   region_id!: string;
 
@@ -21,25 +22,4 @@ export class RegionEntity {
 
   @Column({ type: 'text', default: 'manual' })
   updated_by!: string;
-
-  @Column({ type: 'text' })
-  domain_id!: string;
-
-  @Column({ type: 'text' })
-  workspace_id!: string;
-
-  @Column({ type: 'text' })
-  identity_key!: string;
-
-  @Column({ type: 'text', array: true, default: () => "'{}'" })
-  secondary_keys!: string[];
-
-  @Column({ type: 'text', default: '' })
-  content_hash!: string;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  created_at!: Date;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  updated_at!: Date;
 }

@@ -7,7 +7,7 @@ import { redactText, secretStrings } from '../common/redact';
 import { CollectorRepository } from '../collector/collector.repository';
 import { storageOptionOf, collectorOptionsOf } from '../collector/collector-options';
 import { Batch, Batcher } from '../ingest/batcher';
-import { RESOURCE_TYPE_OF_KIND } from '../ingest/ingest-item';
+import { RESOURCE_TYPE_OF_KIND } from '../cloud-service/resource-kinds';
 import { IngestContext, IngestRepository, TaskLostError } from '../ingest/ingest.repository';
 import { normalizeResource } from '../ingest/resource-normalizer';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';

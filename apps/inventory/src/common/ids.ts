@@ -10,7 +10,5 @@ export const ID_PREFIX = {
   secret: 'secret',
   job: 'job',
   jobTask: 'job-task',
-  cloudService: 'cloud-svc',
-  cloudServiceType: 'cloud-svc-type',
-  region: 'region',
+  // resource kinds declare their own (cloud-service/*.kind.ts)
 } as const;

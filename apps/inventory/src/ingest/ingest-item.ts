@@ -1,6 +1,5 @@
+import type { ResourceKind } from '../cloud-service/resource-kinds';
 import type { JobTaskError } from '../job-task/job-task.entity';
-
-export type ResourceKind = 'cloud_service' | 'cloud_service_type' | 'region';
 
 /** A resource ready for its table: validated, with its match keys and content hash. */
 export interface ResourceItem {
@@ -20,9 +19,3 @@ export interface FailedItem {
 }
 
 export type IngestItem = ResourceItem | FailedItem;
-
-export const RESOURCE_TYPE_OF_KIND: Record<ResourceKind, string> = {
-  cloud_service: 'inventory.CloudService',
-  cloud_service_type: 'inventory.CloudServiceType',
-  region: 'inventory.Region',
-};

@@ -7,8 +7,9 @@ import { firstRow, pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { TaskStateRepository } from '../job-task/task-state.repository';
-import { ResourceItem, ResourceKind } from './ingest-item';
-import { RESOURCE_TABLES, ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
+import { RESOURCE_KIND, RESOURCE_KINDS, ResourceKind } from '../cloud-service/resource-kinds';
+import { ResourceItem } from './ingest-item';
+import { ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
 export interface IngestContext {
@@ -36,7 +37,7 @@ export class TaskLostError extends Error {
   }
 }
 
-const PROBES = Object.fromEntries(Object.values(RESOURCE_TABLES).map((spec) => [spec.kind, buildProbeStatement(spec)])) as Record<
+const PROBES = Object.fromEntries(RESOURCE_KINDS.map((spec) => [spec.kind, buildProbeStatement(spec)])) as Record<
   ResourceKind,
   string
 >;
@@ -70,7 +71,7 @@ function batchJsonb(items: ResourceItem[], ids: string[]): Buffer {
 
 /** [without, with] lower-priority match rules, per table. */
 const STATEMENTS = Object.fromEntries(
-  Object.values(RESOURCE_TABLES).map((spec) => [spec.kind, [buildUpsertStatement(spec, false), buildUpsertStatement(spec, true)]]),
+  RESOURCE_KINDS.map((spec) => [spec.kind, [buildUpsertStatement(spec, false), buildUpsertStatement(spec, true)]]),
 ) as Record<ResourceKind, [string, string]>;
 
 function newIds(prefix: string, count: number): string[] {
@@ -78,7 +79,7 @@ function newIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${bytes.subarray(i * 6, i * 6 + 6).toString('hex')}`);
 }
 
-const ID_COLUMNS = Object.values(RESOURCE_TABLES).map((spec) => `(${spec.idColumn})=`);
+const ID_COLUMNS = RESOURCE_KINDS.map((spec) => `(${spec.idColumn})=`);
 
 function isPrimaryKeyCollision(error: unknown): boolean {
   const e = pgError(error);
@@ -148,9 +149,9 @@ export class IngestRepository {
     const counts: BatchCounts = { created: 0, updated: 0, failed: failures.length };
     const errors = [...failures];
     for (const [kind, batch] of byKind) {
-      const result = await this.upsert(client, RESOURCE_TABLES[kind], context, batch);
-      // as in Cloudforet, only cloud services count as created/updated
-      if (kind === 'cloud_service') {
+      const spec = RESOURCE_KIND[kind];
+      const result = await this.upsert(client, spec, context, batch);
+      if (spec.countedOnTask) {
         counts.created += result.created;
         counts.updated += result.updated;
       }

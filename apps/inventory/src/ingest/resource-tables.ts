@@ -1,83 +1,11 @@
-import { ResourceKind } from './ingest-item';
+import type { ResourceKindDeclaration } from '../cloud-service/resource-kind';
+import type { ResourceKind } from '../cloud-service/resource-kinds';
 
-export interface PayloadColumn {
-  name: string;
-  type: 'text' | 'float8' | 'boolean' | 'jsonb';
-  /** Shallow-merge into the stored object on update (Cloudforet's rule for data, metadata, tags). */
-  merge?: boolean;
-}
-
-export interface ResourceTableSpec {
-  kind: ResourceKind;
-  table: string;
-  idColumn: string;
-  idPrefix: string;
-  payload: PayloadColumn[];
-  /** Cloud services are soft-deleted; a DELETED row is never matched again. */
-  softDelete: boolean;
-  /** Cloud services record which collector and secret collected them, and feed disconnect detection. */
-  tracksCollection: boolean;
-}
-
-export const RESOURCE_TABLES: Record<ResourceKind, ResourceTableSpec> = {
-  cloud_service: {
-    kind: 'cloud_service',
-    table: 'cloud_service',
-    idColumn: 'cloud_service_id',
-    idPrefix: 'cloud-svc',
-    softDelete: true,
-    tracksCollection: true,
-    payload: [
-      { name: 'name', type: 'text' },
-      { name: 'account', type: 'text' },
-      { name: 'instance_type', type: 'text' },
-      { name: 'instance_size', type: 'float8' },
-      { name: 'ip_addresses', type: 'jsonb' },
-      { name: 'cloud_service_type', type: 'text' },
-      { name: 'cloud_service_group', type: 'text' },
-      { name: 'provider', type: 'text' },
-      { name: 'region_code', type: 'text' },
-      { name: 'data', type: 'jsonb', merge: true },
-      { name: 'metadata', type: 'jsonb', merge: true },
-      { name: 'reference', type: 'jsonb' },
-      { name: 'tags', type: 'jsonb', merge: true },
-    ],
-  },
-  cloud_service_type: {
-    kind: 'cloud_service_type',
-    table: 'cloud_service_type',
-    idColumn: 'cloud_service_type_id',
-    idPrefix: 'cloud-svc-type',
-    softDelete: false,
-    tracksCollection: false,
-    payload: [
-      { name: 'name', type: 'text' },
-      { name: 'provider', type: 'text' },
-      { name: 'group', type: 'text' },
-      { name: 'service_code', type: 'text' },
-      { name: 'is_primary', type: 'boolean' },
-      { name: 'is_major', type: 'boolean' },
-      { name: 'resource_type', type: 'text' },
-      { name: 'metadata', type: 'jsonb' },
-      { name: 'labels', type: 'jsonb' },
-      { name: 'tags', type: 'jsonb', merge: true },
-    ],
-  },
-  region: {
-    kind: 'region',
-    table: 'region',
-    idColumn: 'region_id',
-    idPrefix: 'region',
-    softDelete: false,
-    tracksCollection: false,
-    payload: [
-      { name: 'name', type: 'text' },
-      { name: 'region_code', type: 'text' },
-      { name: 'provider', type: 'text' },
-      { name: 'tags', type: 'jsonb', merge: true },
-    ],
-  },
-};
+/** What ingest's statements need of a resource kind (cloud-service/*.kind.ts declares it). */
+export type ResourceTableSpec = Pick<
+  ResourceKindDeclaration<ResourceKind>,
+  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'tracksCollection'
+>;
 
 const q = (identifier: string) => `"${identifier}"`;
 

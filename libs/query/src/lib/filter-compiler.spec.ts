@@ -1,4 +1,4 @@
-import { cloudServiceSchema, jobSchema } from '../testing/inventory-fixture';
+import { cloudServiceSchema, jobSchema } from '../testing/sample-tables';
 import { FILTER_OPERATORS, FilterContext, STAGE_FILTER_OPERATORS, compileCondition } from './filter-compiler';
 import { TableScope } from './key-scope';
 import { QueryError } from './query-error';

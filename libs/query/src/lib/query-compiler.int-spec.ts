@@ -10,7 +10,7 @@ import {
   loadFixture,
   seedCloudServices,
   seedJobs,
-} from '../testing/inventory-fixture';
+} from '../testing/sample-tables';
 import { OracleCondition, keyReader, matches } from '../testing/mongo-oracle';
 import { compileAnalyze } from './analyze-compiler';
 import { QueryError } from './query-error';

@@ -1,6 +1,6 @@
 import { TestDatabase, createTestDatabase } from '@cloud-inventory/database/testing';
 import { Client } from 'pg';
-import { DOMAIN_A, DOMAIN_B, cloudServiceSchema, jobSchema, loadFixture, random, seedCloudServices, seedJobs } from '../testing/inventory-fixture';
+import { DOMAIN_A, DOMAIN_B, cloudServiceSchema, jobSchema, loadFixture, random, seedCloudServices, seedJobs } from '../testing/sample-tables';
 import { compileAnalyze } from './analyze-compiler';
 import { FILTER_OPERATORS } from './filter-compiler';
 import { GROUP_OPERATORS, PROJECT_OPERATORS } from './pipeline-compiler';

@@ -1,4 +1,4 @@
-import { jobSchema } from '../testing/inventory-fixture';
+import { jobSchema } from '../testing/sample-tables';
 import { compileAnalyze } from './analyze-compiler';
 import { QueryError } from './query-error';
 import { Queryable, runAnalyze, runSearch, runStat, toResultObject } from './query-runner';

@@ -1,4 +1,4 @@
-import { cloudServiceSchema, jobSchema } from '../testing/inventory-fixture';
+import { cloudServiceSchema, jobSchema } from '../testing/sample-tables';
 import { QueryError } from './query-error';
 import { compileSearch } from './search-compiler';
 

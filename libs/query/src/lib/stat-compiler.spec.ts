@@ -1,4 +1,4 @@
-import { cloudServiceSchema, jobSchema } from '../testing/inventory-fixture';
+import { cloudServiceSchema, jobSchema } from '../testing/sample-tables';
 import { compileAnalyze } from './analyze-compiler';
 import { toCharPattern } from './pipeline-compiler';
 import { QueryError } from './query-error';

@@ -1,7 +1,14 @@
 import type { Client } from 'pg';
 import { defineResourceSchema } from '../lib/resource-schema';
 
-/** Test schemas shaped like the inventory's cloud_service and job tables, and a deterministic seed. */
+/**
+ * Two sample tables for the compiler's own tests, and a deterministic seed: a resource table with
+ * every kind of field (text, float, JSON objects and arrays, expressions, a renamed column) and a
+ * job table (int and text[] columns). They borrow a cloud inventory's vocabulary so that the cases
+ * read like real queries, but they are not any app's schema and need not follow one: the
+ * inventory declares its own (apps/inventory/src/cloud-service/*.kind.ts) and tests it there
+ * (its default order, keyword and minimal fields, indexes) against its migrated tables.
+ */
 
 export const cloudServiceSchema = defineResourceSchema({
   resource: 'CloudService',

@@ -1,0 +1,83 @@
+import { defineResourceKind } from './resource-kind';
+import { float, jsonObject, reference, stringList, tags, text } from './resource-readers';
+
+/**
+ * CloudService, declared once: its table, the columns a collect reads from a plugin's resource
+ * (and how it merges them), the columns the inventory keeps, and the query language's view of
+ * them (the API keys of CloudServiceInfo).
+ *
+ * - `collection_info.*` are columns of their own; `reference` is JSON with `reference.resource_id` /
+ *   `reference.external_link` as text expressions (index-friendly, and the keyword field); `data`,
+ *   `metadata`, `tags` take any sub-path; `tag_keys` is computed as CloudServiceInfo shows it
+ *   (`{provider: [tag keys]}`).
+ * - The collect bookkeeping (identity_key, secondary_keys, content_hash, collected_by_job,
+ *   disconnected_count) is not a field: it can be neither asked nor returned.
+ * - Cloudforet declares no ordering for cloud services: ours is `created_at`, then the id.
+ */
+export const CLOUD_SERVICE_KIND = defineResourceKind({
+  kind: 'cloud_service',
+  resourceType: 'inventory.CloudService',
+  resource: 'CloudService',
+  table: 'cloud_service',
+  idColumn: 'cloud_service_id',
+  idPrefix: 'cloud-svc',
+  softDelete: true,
+  tracksCollection: true,
+  countedOnTask: true,
+  columns: {
+    name: { sql: 'text', read: text('name') },
+    account: { sql: 'text', read: text('account') },
+    instance_type: { sql: 'text', read: text('instance_type') },
+    instance_size: { sql: 'float8', read: float('instance_size') },
+    ip_addresses: { sql: 'jsonb', read: stringList('ip_addresses'), query: { type: 'jsonb-array' } },
+    cloud_service_type: { sql: 'text', read: text('cloud_service_type', { required: true }) },
+    cloud_service_group: { sql: 'text', read: text('cloud_service_group', { required: true }) },
+    provider: { sql: 'text', read: text('provider', { required: true }) },
+    region_code: { sql: 'text', read: text('region_code') },
+    data: { sql: 'jsonb', read: jsonObject('data', 'json_data'), merge: true },
+    metadata: { sql: 'jsonb', read: jsonObject('metadata', 'json_metadata'), merge: true },
+    reference: { sql: 'jsonb', read: reference() },
+    tags: { sql: 'jsonb', read: tags(), merge: true },
+    state: { sql: 'text' },
+    collector_id: { sql: 'text', query: { key: 'collection_info.collector_id' } },
+    secret_id: { sql: 'text', query: { key: 'collection_info.secret_id' } },
+    service_account_id: { sql: 'text', query: { key: 'collection_info.service_account_id' } },
+    project_id: { sql: 'text' },
+    /**
+     * The job that last wrote this row. With collect_seen (the rows a job saw but did not rewrite,
+     * being unchanged) it tells which resources a job did not see, without a write per resource.
+     */
+    collected_by_job: { sql: 'text', nullable: true, query: false },
+    /** Successful collects in a row that did not see this resource. */
+    disconnected_count: { sql: 'int', query: false },
+    last_collected_at: { sql: 'timestamptz', nullable: true, query: { key: 'collection_info.last_collected_at' } },
+    deleted_at: { sql: 'timestamptz', nullable: true },
+  },
+  query: {
+    expressions: {
+      'reference.resource_id': { type: 'text', sql: "reference->>'resource_id'", inResults: false },
+      'reference.external_link': { type: 'text', sql: "reference->>'external_link'", inResults: false },
+      tag_keys: {
+        type: 'jsonb-object',
+        sql: "jsonb_build_object(provider, COALESCE((SELECT jsonb_agg(tag_key) FROM jsonb_object_keys(tags) AS tag_key), '[]'::jsonb))",
+      },
+    },
+    keywordFields: ['cloud_service_id', 'name', 'ip_addresses', 'cloud_service_group', 'cloud_service_type', 'reference.resource_id'],
+    defaultSort: [{ key: 'created_at' }],
+    minimalFields: [
+      'cloud_service_id',
+      'name',
+      'state',
+      'provider',
+      'cloud_service_group',
+      'cloud_service_type',
+      'reference.resource_id',
+      'region_code',
+      'account',
+      'project_id',
+    ],
+  },
+});
+
+/** CloudService as the query language sees it. */
+export const CLOUD_SERVICE_QUERY_SCHEMA = CLOUD_SERVICE_KIND.querySchema;

@@ -1,0 +1,31 @@
+import { defineResourceKind } from './resource-kind';
+import { tags, text } from './resource-readers';
+
+/**
+ * Region, declared once. Stored per workspace, like Cloudforet; name is replaced on update, tags
+ * merge. Not counted on a task (Cloudforet's NOT_COUNT). The query view follows Cloudforet's
+ * model: ordering name; its keyword and minimal fields.
+ */
+export const REGION_KIND = defineResourceKind({
+  kind: 'region',
+  resourceType: 'inventory.Region',
+  resource: 'Region',
+  table: 'region',
+  idColumn: 'region_id',
+  idPrefix: 'region',
+  softDelete: false,
+  tracksCollection: false,
+  countedOnTask: false,
+  columns: {
+    name: { sql: 'text', read: text('name') },
+    region_code: { sql: 'text', read: text('region_code', { required: true }) },
+    provider: { sql: 'text', read: text('provider', { required: true }) },
+    tags: { sql: 'jsonb', read: tags(), merge: true },
+    updated_by: { sql: 'text', query: false },
+  },
+  query: {
+    keywordFields: ['region_id', 'name', 'region_code'],
+    defaultSort: [{ key: 'name' }],
+    minimalFields: ['region_id', 'name', 'region_code', 'provider'],
+  },
+});

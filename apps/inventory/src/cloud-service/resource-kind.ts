@@ -1,0 +1,174 @@
+import { defineResourceSchema, FieldDefinition, FieldType, ResourceSchema, SortKey } from '@cloud-inventory/query';
+import { ColumnReader, Json } from './resource-readers';
+
+/** How a column is stored in PostgreSQL. */
+export type ColumnSqlType = 'text' | 'float8' | 'int' | 'boolean' | 'jsonb' | 'timestamptz' | 'text[]';
+
+export interface ColumnDeclaration {
+  sql: ColumnSqlType;
+  /** NULL allowed (timestamps not reached yet). Default false. */
+  nullable?: boolean;
+  /** How a collect reads the column from a plugin's resource. Absent: the inventory keeps the column itself. */
+  read?: ColumnReader;
+  /** Shallow-merge into the stored object on update (Cloudforet's rule for data, metadata, tags). */
+  merge?: boolean;
+  /**
+   * The column in the query language: its API key (default: the column's name) and type (default:
+   * from the SQL type; jsonb is an object). false: the column can be neither asked nor returned.
+   */
+  query?: false | { key?: string; type?: FieldType };
+}
+
+export interface ResourceKindDefinition<K extends string> {
+  /** The kind's name in the code and in ingest's statements, e.g. 'cloud_service'. */
+  kind: K;
+  /** ResourceInfo.resource_type of a collect, e.g. 'inventory.CloudService'. */
+  resourceType: string;
+  /** The resource as the API names it (query messages), e.g. 'CloudService'. */
+  resource: string;
+  table: string;
+  idColumn: string;
+  /** Ids are `<prefix>-<12 hex>`. */
+  idPrefix: string;
+  /** A DELETED row stays (state, deleted_at) and is never matched again. */
+  softDelete: boolean;
+  /** The row records which collector and secret collected it, and takes part in disconnect detection. */
+  tracksCollection: boolean;
+  /** Created and updated rows count on the task (Cloudforet reports the other kinds as NOT_COUNT). */
+  countedOnTask: boolean;
+  /** The kind's own columns; the shared ones (identity, scope, hash, timestamps) are SHARED_COLUMNS. */
+  columns: Record<string, ColumnDeclaration>;
+  query: {
+    /** API keys computed from the columns (trusted SQL) or renaming them. */
+    expressions?: Record<string, FieldDefinition>;
+    keywordFields: string[];
+    defaultSort: SortKey[];
+    minimalFields: string[];
+  };
+}
+
+/** A payload column: one a collect reads from the plugin's resource and writes. */
+export interface PayloadColumn {
+  name: string;
+  type: 'text' | 'float8' | 'boolean' | 'jsonb';
+  merge: boolean;
+  read: ColumnReader;
+}
+
+export interface ResourceKindDeclaration<K extends string = string> extends ResourceKindDefinition<K> {
+  /** Every column of the table: id, shared, own. */
+  readonly allColumns: Readonly<Record<string, ColumnDeclaration>>;
+  /** The columns a collect writes, in declaration order. */
+  readonly payload: readonly PayloadColumn[];
+  readonly querySchema: ResourceSchema;
+  /** The payload row of a resource a plugin sent (column → value). Throws InvalidResource. */
+  readRow(resource: Json): Json;
+}
+
+/** The columns every resource table has: who it belongs to, how a collect finds it again, when. */
+export const SHARED_COLUMNS: Readonly<Record<string, ColumnDeclaration>> = {
+  domain_id: { sql: 'text' },
+  workspace_id: { sql: 'text' },
+  /** Hash of the domain, workspace and first usable match rule's keys and values (ingest/match-rules.ts). */
+  identity_key: { sql: 'text', query: false },
+  /** Hashes of the lower-priority match rules, tried when the identity matches nothing. */
+  secondary_keys: { sql: 'text[]', query: false },
+  /** Hash of the resource as the plugin last sent it: an unchanged resource is not rewritten. */
+  content_hash: { sql: 'text', query: false },
+  created_at: { sql: 'timestamptz' },
+  updated_at: { sql: 'timestamptz' },
+};
+
+/** The columns a flag of the declaration needs, as ingest's statements use them. */
+const COLUMNS_OF_FLAGS: { when: (kind: ResourceKindDefinition<string>) => boolean; columns: Record<string, ColumnSqlType> }[] = [
+  { when: (kind) => kind.softDelete, columns: { state: 'text', deleted_at: 'timestamptz' } },
+  {
+    when: (kind) => kind.tracksCollection,
+    columns: {
+      collector_id: 'text',
+      secret_id: 'text',
+      service_account_id: 'text',
+      project_id: 'text',
+      collected_by_job: 'text',
+      disconnected_count: 'int',
+      last_collected_at: 'timestamptz',
+    },
+  },
+  // who wrote the row last: a collector's id, or "manual"
+  { when: (kind) => !kind.tracksCollection, columns: { updated_by: 'text' } },
+];
+
+const QUERY_TYPE_OF: Record<ColumnSqlType, FieldType> = {
+  text: 'text',
+  float8: 'float',
+  int: 'int',
+  boolean: 'bool',
+  jsonb: 'jsonb-object',
+  timestamptz: 'timestamptz',
+  'text[]': 'text-array',
+};
+
+function queryFields(definition: ResourceKindDefinition<string>, columns: Record<string, ColumnDeclaration>): Record<string, FieldDefinition> {
+  const fields: Record<string, FieldDefinition> = {};
+  for (const [name, column] of Object.entries(columns)) {
+    if (column.query === false) continue;
+    const key = column.query?.key ?? name;
+    fields[key] = { type: column.query?.type ?? QUERY_TYPE_OF[column.sql], ...(key === name ? {} : { column: name }) };
+  }
+  for (const [key, field] of Object.entries(definition.query.expressions ?? {})) {
+    if (fields[key]) throw new Error(`resource kind ${definition.kind}: query key ${key} is declared twice`);
+    fields[key] = field;
+  }
+  return fields;
+}
+
+/**
+ * Checks a kind's declaration once, at startup, and derives what ingest and the query language
+ * need from it. A bad declaration is a programming error: it throws a plain Error.
+ */
+export function defineResourceKind<K extends string>(definition: ResourceKindDefinition<K>): ResourceKindDeclaration<K> {
+  const where = `resource kind ${definition.kind}`;
+  for (const name of Object.keys(definition.columns)) {
+    if (name === definition.idColumn || name in SHARED_COLUMNS) throw new Error(`${where}: ${name} is not the kind's own column`);
+  }
+  for (const flag of COLUMNS_OF_FLAGS) {
+    if (!flag.when(definition)) continue;
+    for (const [name, sql] of Object.entries(flag.columns)) {
+      const column = definition.columns[name];
+      if (!column || column.sql !== sql || column.read) throw new Error(`${where}: needs a column ${name} (${sql}) the inventory keeps`);
+    }
+  }
+  const payload: PayloadColumn[] = [];
+  for (const [name, column] of Object.entries(definition.columns)) {
+    if (column.merge && column.sql !== 'jsonb') throw new Error(`${where}: only a jsonb column merges (${name})`);
+    if (!column.read) continue;
+    if (column.sql !== 'text' && column.sql !== 'float8' && column.sql !== 'boolean' && column.sql !== 'jsonb') {
+      throw new Error(`${where}: a collect cannot write a ${column.sql} column (${name})`);
+    }
+    payload.push({ name, type: column.sql, merge: column.merge ?? false, read: column.read });
+  }
+
+  const allColumns: Record<string, ColumnDeclaration> = { [definition.idColumn]: { sql: 'text' }, ...definition.columns, ...SHARED_COLUMNS };
+  const querySchema = defineResourceSchema({
+    resource: definition.resource,
+    table: definition.table,
+    idKey: definition.idColumn,
+    scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+    fields: queryFields(definition, allColumns),
+    keywordFields: definition.query.keywordFields,
+    defaultSort: definition.query.defaultSort,
+    minimalFields: definition.query.minimalFields,
+  });
+
+  return Object.freeze({
+    ...definition,
+    allColumns: Object.freeze(allColumns),
+    payload: Object.freeze(payload),
+    querySchema,
+    readRow(resource: Json): Json {
+      const row: Json = {};
+      for (const column of payload) row[column.name] = column.read(resource);
+      return row;
+    },
+  });
+}
