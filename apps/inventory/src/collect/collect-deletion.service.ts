@@ -5,6 +5,7 @@ import { RequestScope } from '../common/request-scope';
 import { CollectorRepository } from '../collector/collector.repository';
 import { IngestRepository } from '../ingest/ingest.repository';
 import { JobTaskRepository } from '../job-task/job-task.repository';
+import { TaskErrorCode } from '../job-task/task-error-code';
 import { JobRepository } from '../job/job.repository';
 import { TaskEnding } from './task-ending';
 
@@ -57,7 +58,7 @@ export class CollectDeletionService {
     if (task.status === 'PENDING' || task.status === 'IN_PROGRESS') {
       await this.ending.finish(jobTaskId, {
         status: 'CANCELED',
-        error: { error_code: 'ERROR_COLLECT_CANCELED', message: 'The job task was deleted.', additional: {} },
+        error: { error_code: TaskErrorCode.COLLECT_CANCELED, message: 'The job task was deleted.', additional: {} },
       });
     }
     await this.jobTasks.delete(scope.domain_id, jobTaskId);

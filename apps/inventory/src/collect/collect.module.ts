@@ -7,6 +7,7 @@ import { PluginModule } from '../plugin/plugin.module';
 import { SecretModule } from '../secret/secret.module';
 import { CollectDeletionService } from './collect-deletion.service';
 import { CollectService } from './collect.service';
+import { StorageExporters } from './storage-exporter';
 import { TaskEnding } from './task-ending';
 import { TaskRunner } from './task-runner';
 import { TaskWorker } from './task-worker.service';
@@ -17,7 +18,7 @@ import { TaskWorker } from './task-worker.service';
  */
 @Module({
   imports: [CollectorModule, SecretModule, PluginModule, JobModule, JobTaskModule, IngestModule],
-  providers: [CollectService, CollectDeletionService, TaskEnding, TaskRunner, TaskWorker],
+  providers: [CollectService, CollectDeletionService, StorageExporters, TaskEnding, TaskRunner, TaskWorker],
   exports: [CollectService, CollectDeletionService],
 })
 export class CollectModule {}

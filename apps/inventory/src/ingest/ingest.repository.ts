@@ -6,6 +6,7 @@ import { FastWriter, RawJson } from '@cloud-inventory/wire';
 import { firstRow, pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
+import { TaskErrorCode } from '../job-task/task-error-code';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { RESOURCE_KIND, RESOURCE_KINDS, ResourceKind } from '../cloud-service/resource-kinds';
 import { ResourceItem } from './ingest-item';
@@ -158,7 +159,7 @@ export class IngestRepository {
       for (const ord of result.too_many) {
         counts.failed += 1;
         errors.push({
-          error_code: 'ERROR_TOO_MANY_MATCH',
+          error_code: TaskErrorCode.TOO_MANY_MATCH,
           message: 'More than one existing resource matches this resource by its match rules.',
           additional: { resource_type: kind, ...pickDescription(batch[ord].row) },
         });

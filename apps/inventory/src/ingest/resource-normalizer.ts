@@ -3,6 +3,7 @@ import { isJsonObject, ResourceInfoMessage } from '@cloud-inventory/wire';
 import { InvalidResource } from '../cloud-service/resource-readers';
 import { KIND_OF_TYPE, RESOURCE_KIND, RESOURCE_KINDS } from '../cloud-service/resource-kinds';
 import type { JobTaskError } from '../job-task/job-task.entity';
+import { TaskErrorCode } from '../job-task/task-error-code';
 import { FailedItem, IngestItem } from './ingest-item';
 import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
 
@@ -23,8 +24,8 @@ function describeResource(resourceType: string, resource: Json): Json {
   return additional;
 }
 
-function failure(code: string, message: string, additional: Json): FailedItem {
-  const error: JobTaskError = { error_code: code, message, additional };
+function failure(code: TaskErrorCode, message: string, resourceType: string, resource: Json): FailedItem {
+  const error: JobTaskError = { error_code: code, message, additional: describeResource(resourceType, resource) };
   return { kind: 'failure', error };
 }
 
@@ -40,14 +41,15 @@ export function normalizeResource(info: ResourceInfoMessage, scope: MatchScope, 
   const state = info.state;
   if (resourceType === 'inventory.ErrorResource' || state === 'FAILURE') {
     const message = redact(info.message || 'The plugin reported a failure without a message.');
-    return failure('ERROR_PLUGIN', message, describeResource(String(resource['resource_type'] ?? resourceType), resource));
+    return failure(TaskErrorCode.PLUGIN, message, String(resource['resource_type'] ?? resourceType), resource);
   }
   const kind = KIND_OF_TYPE.get(resourceType);
   if (!kind) {
     return failure(
-      'ERROR_UNSUPPORTED_RESOURCE_TYPE',
+      TaskErrorCode.UNSUPPORTED_RESOURCE_TYPE,
       `Resource type "${resourceType}" is not supported: the inventory stores ${STORED_TYPES_TEXT}.`,
-      describeResource(resourceType, resource),
+      resourceType,
+      resource,
     );
   }
   try {
@@ -59,11 +61,11 @@ export function normalizeResource(info: ResourceInfoMessage, scope: MatchScope, 
     return { kind, identity: keys.identity, secondary: keys.secondary, contentHash, row, source: info.resource_bytes ?? Buffer.alloc(0) };
   } catch (error) {
     if (error instanceof MatchRuleError) {
-      return failure('ERROR_MATCH_RULE', error.message, describeResource(resourceType, resource));
+      return failure(TaskErrorCode.MATCH_RULE, error.message, resourceType, resource);
     }
     if (error instanceof InvalidResource) {
-      const code = error.required ? 'ERROR_REQUIRED_PARAMETER' : 'ERROR_INVALID_PARAMETER_TYPE';
-      return failure(code, error.message, describeResource(resourceType, resource));
+      const code = error.required ? TaskErrorCode.REQUIRED_PARAMETER : TaskErrorCode.INVALID_PARAMETER_TYPE;
+      return failure(code, error.message, resourceType, resource);
     }
     throw error;
   }

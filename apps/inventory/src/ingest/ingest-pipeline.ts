@@ -1,0 +1,96 @@
+import { Batch, Batcher } from './batcher';
+import { IngestItem } from './ingest-item';
+
+/** A stream a collect reads: iterated with backpressure, cancelled from outside (grpc-js's ClientReadableStream). */
+export interface CancellableStream<T> extends AsyncIterable<T> {
+  cancel(): void;
+}
+
+export interface IngestPipelineOptions {
+  /** Items per batch (INGEST_BATCH_SIZE). */
+  batchSize: number;
+  /** A batch is written once its first item is this old, even if not full (INGEST_BATCH_MAX_WAIT_MS). */
+  batchMaxWaitMs: number;
+  /** Batches written at once (INGEST_WRITERS). */
+  writers: number;
+}
+
+/** The pipeline stopped because its signal was aborted; `reason` is the signal's. */
+export class IngestAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super(`ingest stopped: ${String(reason)}`);
+  }
+}
+
+/**
+ * Reads a stream into batches and writes them, `writers` at a time: reading goes on while batches
+ * are written, and waits when one more batch is ready, so memory holds at most writers + 1
+ * batches and the stream's own flow control holds its source back. Batches start in stream order.
+ * A stream that goes quiet still gets its partial batch written (idle flush).
+ *
+ * Ends when the stream has ended and every batch is written. A write error cancels the stream, lets
+ * the batches in flight finish, and is thrown (not the cancellation it caused); so is an error of
+ * the stream. An aborted `signal` cancels the stream, drops the partial batch, lets the batches in
+ * flight finish, and throws IngestAborted.
+ */
+export async function runIngestPipeline<T>(
+  stream: CancellableStream<T>,
+  toItem: (message: T) => IngestItem,
+  write: (batch: Batch) => Promise<void>,
+  signal: AbortSignal,
+  options: IngestPipelineOptions,
+): Promise<void> {
+  const batcher = new Batcher(options.batchSize, options.batchMaxWaitMs);
+  const inFlight = new Set<Promise<void>>();
+  let writeError: { error: unknown } | undefined;
+  const settled = () => Promise.all(inFlight).then(() => undefined);
+  const flush = async (): Promise<void> => {
+    const batch = batcher.take();
+    if (batch.resources.length === 0 && batch.failures.length === 0) return;
+    while (inFlight.size >= options.writers) await Promise.race(inFlight);
+    if (writeError) return;
+    const writing = (async () => {
+      try {
+        await write(batch);
+      } catch (error) {
+        writeError ??= { error };
+        stream.cancel();
+      }
+    })();
+    inFlight.add(writing);
+    void writing.finally(() => inFlight.delete(writing));
+  };
+  const onAbort = () => stream.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const idleFlush = setInterval(
+    () => {
+      if (batcher.isFull()) void flush();
+    },
+    Math.max(50, Math.floor(options.batchMaxWaitMs / 2)),
+  );
+  try {
+    try {
+      for await (const message of stream) {
+        if (writeError) break;
+        const item = toItem(message);
+        if (batcher.conflicts(item)) await flush();
+        batcher.add(item);
+        if (batcher.isFull()) await flush();
+      }
+    } catch (error) {
+      // a write failure or an abort cancels the stream: report that, not the cancellation
+      if (!writeError && !signal.aborted) throw error;
+    }
+    if (!writeError && !signal.aborted) await flush();
+    await settled();
+    if (signal.aborted) throw new IngestAborted(signal.reason);
+    if (writeError) throw writeError.error;
+  } catch (error) {
+    stream.cancel();
+    await settled();
+    throw error;
+  } finally {
+    clearInterval(idleFlush);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
