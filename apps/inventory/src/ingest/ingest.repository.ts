@@ -10,6 +10,7 @@ import { TaskErrorCode } from '../job-task/task-error-code';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { RESOURCE_KIND, RESOURCE_KINDS, ResourceKind } from '../cloud-service/resource-kinds';
 import { ResourceItem } from './ingest-item';
+import { describeResource } from './resource-description';
 import { ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
@@ -161,7 +162,7 @@ export class IngestRepository {
         errors.push({
           error_code: TaskErrorCode.TOO_MANY_MATCH,
           message: 'More than one existing resource matches this resource by its match rules.',
-          additional: { resource_type: kind, ...pickDescription(batch[ord].row) },
+          additional: { resource_type: kind, ...describeResource(batch[ord].row) },
         });
       }
     }
@@ -247,14 +248,4 @@ export class IngestRepository {
     if (jobIds.length === 0) return;
     await manager.query(`DELETE FROM collect_seen WHERE job_id = ANY($1::text[])`, [jobIds]);
   }
-}
-
-function pickDescription(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of ['provider', 'cloud_service_group', 'cloud_service_type', 'name', 'region_code']) {
-    if (typeof row[key] === 'string' && row[key]) out[key] = row[key];
-  }
-  const reference = row['reference'] as { resource_id?: string } | undefined;
-  if (reference?.resource_id) out['resource_id'] = reference.resource_id;
-  return out;
 }

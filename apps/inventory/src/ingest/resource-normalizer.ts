@@ -5,27 +5,16 @@ import { KIND_OF_TYPE, RESOURCE_KIND, RESOURCE_KINDS } from '../cloud-service/re
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { FailedItem, IngestItem } from './ingest-item';
-import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules, valueAt } from './match-rules';
+import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules } from './match-rules';
+import { describeResource } from './resource-description';
 
 type Json = Record<string, unknown>;
 
 const STORED_TYPES = RESOURCE_KINDS.map((kind) => kind.resourceType);
 const STORED_TYPES_TEXT = `${STORED_TYPES.slice(0, -1).join(', ')} and ${STORED_TYPES[STORED_TYPES.length - 1]}`;
 
-/** What an error entry says about the resource it concerns, as Cloudforet's `additional`. */
-function describeResource(resourceType: string, resource: Json): Json {
-  const additional: Json = { resource_type: resourceType };
-  for (const key of ['provider', 'cloud_service_group', 'cloud_service_type', 'region_code', 'name']) {
-    const value = resource[key];
-    if (typeof value === 'string' && value) additional[key] = value;
-  }
-  const resourceId = valueAt(resource, 'reference.resource_id') ?? resource['resource_id'];
-  if (typeof resourceId === 'string' && resourceId) additional['resource_id'] = resourceId;
-  return additional;
-}
-
 function failure(code: TaskErrorCode, message: string, resourceType: string, resource: Json): FailedItem {
-  const error: JobTaskError = { error_code: code, message, additional: describeResource(resourceType, resource) };
+  const error: JobTaskError = { error_code: code, message, additional: { resource_type: resourceType, ...describeResource(resource) } };
   return { kind: 'failure', error };
 }
 
