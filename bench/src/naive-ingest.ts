@@ -10,8 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { FindOptionsWhere, Raw } from 'typeorm';
 import { GRPC_CLIENT_OPTIONS, serviceClientConstructor } from '@cloud-inventory/grpc';
 // the inventory's own schema (entities, migrations, DataSource options); a baseline-only import
-import { CloudServiceEntity } from '../../apps/inventory/src/cloud-service/cloud-service.entity';
-import { createDataSource } from '../../apps/inventory/src/database/create-data-source';
+import { CloudServiceEntity, createDataSource } from '../../apps/inventory/src/public-api';
 import type { CollectRequest } from './bare-stream';
 import { ratePerSecond, secondsSince } from './figures';
 

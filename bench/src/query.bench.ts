@@ -4,8 +4,7 @@ import { compileSearch, compileStat, CompiledSearch, CompiledStat, ResultObject,
 import { post } from '@cloud-inventory/testing';
 // the inventory's own query schema and default state filter, so that the direct SQL is the SQL the
 // API compiles (a bench-only import, as naive-ingest.ts imports the inventory's entities)
-import { CLOUD_SERVICE_QUERY_SCHEMA } from '../../apps/inventory/src/cloud-service/cloud-service.query-schema';
-import { stateFilter } from '../../apps/inventory/src/cloud-service/cloud-service.service';
+import { CLOUD_SERVICE_QUERY_SCHEMA, stateFilter } from '../../apps/inventory/src/public-api';
 import { BenchEnvironment, InventoryInstance } from './bench-environment';
 import { counterProblems, createCollector, createSecret, startCollect, summariseJob, SyntheticOptions, waitForJobs } from './collect-runs';
 import { mapLimited } from './fanout.bench';

@@ -9,6 +9,8 @@ import * as ts from 'typescript';
  */
 
 const SRC = __dirname;
+const REPO = resolve(SRC, '../../..');
+const PUBLIC_API = join(SRC, 'public-api.ts');
 const ENTITY_FILES = '*.entity.ts';
 const ROOT_FOLDER = '(root)';
 
@@ -29,11 +31,12 @@ function readRules(): Rules {
   return { allowed };
 }
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, extensions = ['.ts']): string[] {
   return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name.startsWith('.')) return [];
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
+    if (statSync(path).isDirectory()) return sourceFiles(path, extensions);
+    return extensions.some((extension) => name.endsWith(extension)) ? [path] : [];
   });
 }
 
@@ -123,6 +126,19 @@ describe('the module graph of apps/inventory/src', () => {
     };
     for (const node of graph.keys()) visit(node, []);
     expect(cycles).toEqual([]);
+  });
+
+  it('is imported from outside the app (benches, other apps, libs, tools) only through src/public-api.ts', () => {
+    const outside = ['apps', 'libs', 'bench', 'tools']
+      .filter((dir) => existsSync(join(REPO, dir)))
+      .flatMap((dir) => sourceFiles(join(REPO, dir), ['.ts', '.mts', '.mjs', '.js']))
+      .filter((file) => !file.startsWith(resolve(SRC, '..') + sep) && !file.includes(`${sep}dist${sep}`));
+    expect(outside.some((file) => file.startsWith(join(REPO, 'bench') + sep))).toBe(true);
+    const deep = outside
+      .flatMap(importsOf)
+      .filter((edge) => edge.to.startsWith(SRC + sep) && edge.to !== PUBLIC_API)
+      .map((edge) => `${relative(REPO, edge.from)} imports ${edge.specifier}`);
+    expect(deep).toEqual([]);
   });
 
   it('finds the imports it checks (a parser that saw nothing would pass everything)', () => {
