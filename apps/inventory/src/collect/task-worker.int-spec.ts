@@ -1,0 +1,116 @@
+import { DataSource } from 'typeorm';
+import { IngestRepository } from '../ingest/ingest.repository';
+import { InventoryConfig } from '../inventory.config';
+import { ClaimedTask, TaskQueueRepository } from '../job-task/task-queue.repository';
+import { TaskStateRepository } from '../job-task/task-state.repository';
+import { createJob, jobRow } from '../testing/fixtures';
+import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
+import { TaskEnding } from './task-ending';
+import { TaskRunner } from './task-runner';
+import { TaskWorker } from './task-worker.service';
+
+const until = async (condition: () => boolean | Promise<boolean>) => {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+/** Stands in for the task runner: records what it is given and runs `body`. */
+class RecordingRunner {
+  readonly runs: { task: ClaimedTask; owner: string; signal: AbortSignal }[] = [];
+  running = 0;
+  mostAtOnce = 0;
+
+  constructor(private readonly body: (task: ClaimedTask, owner: string, signal: AbortSignal) => Promise<void>) {}
+
+  async run(task: ClaimedTask, owner: string, signal: AbortSignal): Promise<void> {
+    this.runs.push({ task, owner, signal });
+    this.running += 1;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    try {
+      await this.body(task, owner, signal);
+    } finally {
+      this.running -= 1;
+    }
+  }
+}
+
+describe('TaskWorker against PostgreSQL', () => {
+  let db: MigratedDatabase;
+  const workers: TaskWorker[] = [];
+
+  beforeAll(async () => {
+    db = await createMigratedDatabase();
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.onApplicationShutdown()));
+    await db.dataSource.query(`DELETE FROM task_queue`);
+  });
+
+  afterAll(() => db.close());
+
+  function configWith(worker: Partial<InventoryConfig['worker']>): InventoryConfig {
+    const base = testConfig();
+    return { ...base, worker: { ...base.worker, enabled: true, ...worker } };
+  }
+
+  async function startWorker(pool: DataSource, config: InventoryConfig, runner: RecordingRunner): Promise<TaskWorker> {
+    const worker = new TaskWorker(config, db.database.url, new TaskQueueRepository(pool), runner as unknown as TaskRunner);
+    workers.push(worker);
+    await worker.onApplicationBootstrap();
+    return worker;
+  }
+
+  it('two workers on their own pools run every task of a job exactly once, each at most WORKER_CONCURRENCY at a time', async () => {
+    const config = configWith({ concurrency: 3, pollMs: 200 });
+    const pools = await Promise.all([db.connect(4), db.connect(4)]);
+    const runners = pools.map((pool) => {
+      const states = new TaskStateRepository(pool, config);
+      const ending = new TaskEnding(pool, states, new IngestRepository(pool, config, states));
+      return new RecordingRunner(async (task, owner) => {
+        await states.start(task.job_task_id, task.attempts);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: owner });
+      });
+    });
+    await Promise.all(pools.map((pool, i) => startWorker(pool, config, runners[i])));
+
+    // created after the workers listen: the NOTIFY of enqueue is not sent by the fixture, so polling finds them
+    const job = await createJob(db.dataSource, { count: 40 });
+    await until(async () => (await jobRow(db.dataSource, job.jobId)).remained_tasks === 0);
+
+    const runs = runners.flatMap((runner) => runner.runs);
+    expect(runs.map((run) => run.task.job_task_id).sort()).toEqual(job.tasks.map((task) => task.job_task_id).sort());
+    expect(runners.every((runner) => runner.mostAtOnce <= 3)).toBe(true);
+    expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'SUCCESS', success_tasks: 40 });
+  });
+
+  it('stops a running task (abort reason lease-lost) when its renewal finds the lease taken over', async () => {
+    const config = configWith({ concurrency: 1, pollMs: 200, leaseSeconds: 3 });
+    const runner = new RecordingRunner((_task, _owner, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
+    const worker = await startWorker(db.dataSource, config, runner);
+    const job = await createJob(db.dataSource, { count: 1 });
+    await until(() => runner.runs.length === 1);
+    expect(runner.runs[0].owner).toBe(worker.owner);
+    await db.dataSource.query(`UPDATE task_queue SET lease_owner = 'another-worker' WHERE job_task_id = $1`, [job.tasks[0].job_task_id]);
+    await until(() => runner.runs[0].signal.aborted);
+    expect(runner.runs[0].signal.reason).toBe('lease-lost');
+  });
+
+  it('on shutdown, stops its running tasks (reason shutdown) and hands them back to the queue at once', async () => {
+    const config = configWith({ concurrency: 2, pollMs: 200 });
+    const runner = new RecordingRunner((_task, _owner, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
+    const worker = await startWorker(db.dataSource, config, runner);
+    const job = await createJob(db.dataSource, { count: 2 });
+    await until(() => runner.runs.length === 2);
+    await worker.onApplicationShutdown();
+    expect(runner.runs.map((run) => run.signal.reason)).toEqual(['shutdown', 'shutdown']);
+    const rows = await db.dataSource.query(`SELECT lease_owner, lease_expires_at, attempts FROM task_queue WHERE job_task_id = ANY($1)`, [
+      job.tasks.map((task) => task.job_task_id),
+    ]);
+    expect(rows).toEqual([
+      { lease_owner: null, lease_expires_at: null, attempts: 0 },
+      { lease_owner: null, lease_expires_at: null, attempts: 0 },
+    ]);
+    expect(await new TaskQueueRepository(db.dataSource).claim('next-worker', 5, 60)).toHaveLength(2);
+  });
+});
