@@ -128,8 +128,8 @@ describe('the module graph of apps/inventory/src', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('is imported from outside the app (benches, other apps, libs, tools) only through src/public-api.ts', () => {
-    const outside = ['apps', 'libs', 'bench', 'tools']
+  it('is imported from outside the app (benches, other apps, libs, tools, deploy) only through src/public-api.ts', () => {
+    const outside = ['apps', 'libs', 'bench', 'tools', 'deploy']
       .filter((dir) => existsSync(join(REPO, dir)))
       .flatMap((dir) => sourceFiles(join(REPO, dir), ['.ts', '.mts', '.mjs', '.js']))
       .filter((file) => !file.startsWith(resolve(SRC, '..') + sep) && !file.includes(`${sep}dist${sep}`));
