@@ -97,7 +97,7 @@ export class BenchEnvironment {
       await postgres.stop();
       const log = plugin.log();
       if (!options.keep) rmSync(workDir, { recursive: true, force: true });
-      throw new Error(`${(error as Error).message}\n${log}`);
+      throw new Error(`${(error as Error).message}\n${log}`, { cause: error });
     }
     return new BenchEnvironment(workDir, postgres, plugin, address, options);
   }
@@ -179,7 +179,7 @@ export class BenchEnvironment {
         } catch (error) {
           const exit = child.child.exitCode ?? child.child.signalCode;
           const state = exit === null ? 'running' : `exited (${exit})`;
-          throw new Error(`${(error as Error).message}\n----- inventory (${state}), end of ${child.logFile} -----\n${child.log().slice(-4000)}`);
+          throw new Error(`${(error as Error).message}\n----- inventory (${state}), end of ${child.logFile} -----\n${child.log().slice(-4000)}`, { cause: error });
         }
       },
       stop: async () => {
@@ -193,7 +193,7 @@ export class BenchEnvironment {
       await waitFor('the inventory', async () => ((await get(httpUrl, '/health')).status === 200 ? true : undefined), 60_000);
     } catch (error) {
       await instance.stop();
-      throw new Error(`${(error as Error).message}\n${child.log().slice(-4000)}`);
+      throw new Error(`${(error as Error).message}\n${child.log().slice(-4000)}`, { cause: error });
     }
     return instance;
   }

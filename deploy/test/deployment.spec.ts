@@ -7,6 +7,7 @@ import { createTestDatabase, TestDatabase } from '@cloud-inventory/database/test
 import { byKind, describe as describeObject, K8sObject, kustomize, resolveContainer, ResolvedContainer, selects, validateAgainstKubernetesSchema, valuesOf } from './support/manifests';
 import { DockerStage, readDockerfile } from './support/dockerfile';
 import { AppRun, runApp, WORKSPACE } from './support/run-app';
+import { JsonRecord } from '@cloud-inventory/testing';
 
 /**
  * The deployment files against the apps they deploy: the Kubernetes manifests (base and production
@@ -43,7 +44,7 @@ const stageOfImage = (image: string): DockerStage | undefined => {
   return appStages.find((stage) => `${IMAGE_REPOSITORY}/${stage.name}` === repository);
 };
 
-function grpcProbePorts(container: Record<string, any>): number[] {
+function grpcProbePorts(container: JsonRecord): number[] {
   return ['startupProbe', 'readinessProbe', 'livenessProbe'].filter((probe) => container[probe]).map((probe) => container[probe].grpc?.port);
 }
 
@@ -89,7 +90,7 @@ describe('deployment files', () => {
   ] as const;
   const containersOf = (objects: K8sObject[]): ResolvedContainer[] =>
     byKind(objects, 'Deployment').flatMap((deployment) =>
-      deployment['spec']['template']['spec']['containers'].map((container: Record<string, any>) => resolveContainer(objects, deployment, container)),
+      deployment['spec']['template']['spec']['containers'].map((container: JsonRecord) => resolveContainer(objects, deployment, container)),
     );
 
   it('renders base and overlay into objects the Kubernetes API accepts: every field known, every value of its type', () => {
@@ -151,7 +152,7 @@ describe('deployment files', () => {
       for (const service of byKind(objects, 'Service')) {
         const targets = deployments.filter((d) => selects(service['spec']['selector'], d['spec']['template']['metadata']['labels']));
         expect({ service: service.metadata.name, targets: targets.length }).toEqual({ service: service.metadata.name, targets: 1 });
-        const declared = targets[0]['spec']['template']['spec']['containers'].flatMap((c: Record<string, any>) => c.ports ?? []);
+        const declared = targets[0]['spec']['template']['spec']['containers'].flatMap((c: JsonRecord) => c.ports ?? []);
         for (const port of service['spec']['ports']) {
           const target = declared.find((p: { name: string; containerPort: number }) => p.name === port.targetPort || p.containerPort === port.targetPort);
           expect({ service: service.metadata.name, port: port.name, routed: !!target }).toEqual({ service: service.metadata.name, port: port.name, routed: true });
@@ -239,7 +240,7 @@ describe('deployment files', () => {
 
   it('docker-compose.yml: images built from the Dockerfile\'s stages, variables the apps read, health checks and ports on the addresses the apps listen on', () => {
     const compose = parseYaml(readFileSync(join(WORKSPACE, 'docker-compose.yml'), 'utf8'), { merge: true });
-    const services = Object.entries<Record<string, any>>(compose.services).filter(([, service]) => service.build);
+    const services = Object.entries<JsonRecord>(compose.services).filter(([, service]) => service.build);
     expect(services.map(([name]) => name).sort()).toEqual(['collector-plugin', 'inventory-api', 'inventory-scheduler', 'inventory-worker', 'storage-plugin']);
     for (const [name, service] of services) {
       const stage = appStages.find((s) => s.name === service.build.target);

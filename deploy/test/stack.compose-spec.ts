@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { serviceClientConstructor, unaryCall } from '@cloud-inventory/grpc';
-import { InventoryGrpcClient, waitFor } from '@cloud-inventory/testing';
+import { InventoryGrpcClient, JsonRecord, waitFor } from '@cloud-inventory/testing';
 
 /**
  * The docker-compose stack seen from outside, as a user sees it: the API over its published gRPC and
@@ -88,7 +88,7 @@ const STARTUP_MS = 300_000;
 
 describe('docker-compose stack (three workers), from outside', () => {
   const api = new InventoryGrpcClient(grpcAddress);
-  const call = <T = Record<string, any>>(service: Parameters<InventoryGrpcClient['call']>[0], method: string, request: Record<string, unknown>) =>
+  const call = <T = JsonRecord>(service: Parameters<InventoryGrpcClient['call']>[0], method: string, request: Record<string, unknown>) =>
     api.call<T>(service, method, request, metadata);
 
   async function createCollector(name: string, options: Record<string, unknown>): Promise<string> {
@@ -105,11 +105,11 @@ describe('docker-compose stack (three workers), from outside', () => {
     return secret['secret_id'];
   }
 
-  async function jobTasks(jobId: string): Promise<Record<string, any>[]> {
-    return (await call<{ results: Record<string, any>[] }>('JobTask', 'list', { job_id: jobId })).results;
+  async function jobTasks(jobId: string): Promise<JsonRecord[]> {
+    return (await call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: jobId })).results;
   }
 
-  async function waitForJobEnd(jobId: string): Promise<Record<string, any>> {
+  async function waitForJobEnd(jobId: string): Promise<JsonRecord> {
     return waitFor(
       `job ${jobId} to end`,
       async () => {

@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { loadSurface } from '@cloud-inventory/grpc';
 import { freePort } from '@cloud-inventory/database';
-import { Stack, WORKSPACE, startStack, waitForJob } from '@cloud-inventory/testing';
+import { JsonRecord, LooseJson, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
 
 /**
  * The CLI end to end: the built `cloud-inventory` command (the launcher package.json's "bin" names)
@@ -16,7 +16,7 @@ import { Stack, WORKSPACE, startStack, waitForJob } from '@cloud-inventory/testi
 
 const LAUNCHER = join(WORKSPACE, 'apps/cli/bin/cloud-inventory.js');
 const COUNT = 300;
-const ANSI = /\u001b\[/;
+const ANSI = '\u001b[';
 
 interface CliResult {
   code: number | null;
@@ -24,7 +24,7 @@ interface CliResult {
   stderr: string;
 }
 
-type Row = Record<string, any>;
+type Row = JsonRecord;
 
 describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', () => {
   let stack: Stack;
@@ -96,7 +96,7 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
   it('sends the token as gRPC metadata "token" and the domain as "x_domain_id" (seen by a gRPC server)', async () => {
     const seen: grpc.Metadata[] = [];
     const server = new grpc.Server();
-    const Collector = (loadSurface('inventoryV1') as any).spaceone.api.inventory.v1.Collector as grpc.ServiceClientConstructor;
+    const Collector = (loadSurface('inventoryV1') as LooseJson).spaceone.api.inventory.v1.Collector as grpc.ServiceClientConstructor;
     server.addService(Collector.service, {
       get: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         seen.push(call.metadata);

@@ -5,6 +5,7 @@ import { GRPC_CLIENT_OPTIONS, UnaryClient, serviceClientConstructor, unaryClient
 import { healthGrpc, inventoryPlugin, inventoryPluginGrpc } from '@cloud-inventory/proto';
 import { bootstrap } from './bootstrap';
 import { SyntheticCollectorProvider } from './providers/synthetic/synthetic.collector-provider';
+import { JsonRecord } from '@cloud-inventory/testing';
 
 /**
  * The plugin as the inventory sees it: a real gRPC server started by bootstrap() and real grpc-js
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 function startCollect(request: Partial<inventoryPlugin.CollectRequest>): grpc.ClientReadableStream<ResourceInfo> {
-  const method = (collector as unknown as Record<string, Function>)['collect'];
+  const method = (collector as unknown as Record<string, (...args: unknown[]) => grpc.ClientReadableStream<ResourceInfo>>)['collect'];
   return method.call(collector, { filter: {}, ...request }, new grpc.Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS });
 }
 
@@ -113,7 +114,7 @@ describe('collector plugin over gRPC', () => {
   it('a generated client and a proto-loader client read the same init answer (nested objects, lists, numbers, booleans)', async () => {
     const generated = await collectorCalls.init({ options: { count: 3, seed: 7 } }, { deadlineMs: CALL_DEADLINE_MS });
     const generic = await new Promise<inventoryPlugin.PluginInfo>((resolve, reject) =>
-      (collector as unknown as { init: Function }).init({ options: { count: 3, seed: 7 } }, (error: Error | null, info: inventoryPlugin.PluginInfo) =>
+      (collector as unknown as { init: (request: object, callback: (error: Error | null, info: inventoryPlugin.PluginInfo) => void) => void }).init({ options: { count: 3, seed: 7 } }, (error: Error | null, info: inventoryPlugin.PluginInfo) =>
         error ? reject(error) : resolve(info),
       ),
     );
@@ -162,7 +163,7 @@ describe('collector plugin over gRPC', () => {
     const first = cloudServices[0];
     expect(first.state).toBe('SUCCESS');
     expect(first.match_rules).toEqual({ '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] });
-    const resource = first.resource as Record<string, any>;
+    const resource = first.resource as JsonRecord;
     expect(resource['account']).toBe('123456789012');
     expect(resource['reference']).toEqual({ resource_id: 'syn-1-0', external_link: expect.stringContaining('syn-1-0') });
     expect(Array.isArray(resource['ip_addresses'])).toBe(true);

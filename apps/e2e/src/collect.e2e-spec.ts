@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '@cloud-inventory/database';
-import { inventoryInvariantViolations, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 const COUNT = 120;
 const CHANGE_EVERY = 10;
@@ -22,11 +22,11 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
     ...extra,
   });
 
-  async function collect(): Promise<{ job: Record<string, any>; tasks: Record<string, any>[] }> {
+  async function collect(): Promise<{ job: JsonRecord; tasks: JsonRecord[] }> {
     const started = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
     expect(started).toMatchObject({ status: 'IN_PROGRESS', collector_id: collectorId, plugin_id: 'synthetic' });
     const job = await waitForJob(stack, started['job_id']);
-    const { results } = await stack.grpc.call<{ results: Record<string, any>[] }>('JobTask', 'list', { job_id: job['job_id'] });
+    const { results } = await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: job['job_id'] });
     return { job, tasks: results };
   }
 
@@ -48,7 +48,7 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
   const syntheticIds = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `syn-7-${from + i}`).sort();
 
   /** Per secret: the sum of a counter over its tasks. */
-  const perSecret = (tasks: Record<string, any>[], counter: string) =>
+  const perSecret = (tasks: JsonRecord[], counter: string) =>
     Object.fromEntries(secretIds.map((id) => [id, tasks.filter((t) => t['secret_id'] === id).reduce((sum, t) => sum + t[counter], 0)]));
   const eachSecret = (value: number) => Object.fromEntries(secretIds.map((id) => [id, value]));
 

@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page, Request } from 'playwright-core';
-import { get, post, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
+import { get, JsonRecord, LooseJson, post, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
 
 /**
  * The web console in a real browser (Debian's Chromium, driven by playwright-core) against the
@@ -204,7 +204,7 @@ describe('web console, in Chromium, against the real stack', () => {
     // every status the summary shows from now on, in order: the page must not reload to change it
     await page.evaluate(() => {
       const seen: string[] = [];
-      (window as any).__statuses = seen;
+      (window as LooseJson).__statuses = seen;
       new MutationObserver(() => {
         const status = document.querySelector('#job-summary .badge')?.textContent;
         if (status && seen[seen.length - 1] !== status) seen.push(status);
@@ -214,7 +214,7 @@ describe('web console, in Chromium, against the real stack', () => {
     await page.waitForURL(/#\/jobs\/job-[0-9a-f]{12}$/);
     fleetJobId = decodeURIComponent(page.url().split('#/jobs/')[1]);
     await hasText(page.locator('#job-summary .badge'), /^SUCCESS$/);
-    const statuses = await page.evaluate(() => (window as any).__statuses as string[]);
+    const statuses = await page.evaluate(() => (window as LooseJson).__statuses as string[]);
     expect(statuses).toEqual(['IN_PROGRESS', 'SUCCESS']); // the same document all along: polled, not reloaded
 
     const job = await waitForJob(stack, fleetJobId);
@@ -275,7 +275,7 @@ describe('web console, in Chromium, against the real stack', () => {
       })),
     );
     expect(shown).toHaveLength(2);
-    for (const task of apiTasks as Record<string, any>[]) {
+    for (const task of apiTasks as JsonRecord[]) {
       expect(task['errors']).toHaveLength(FAULTY_INVALID);
       const section = shown.find((s) => s.caption === `Task ${task['job_task_id']}: ${FAULTY_INVALID} errors`);
       expect(section?.errors).toEqual(task['errors']);
@@ -331,7 +331,7 @@ describe('web console, in Chromium, against the real stack', () => {
 
     const names = async () => (await readTable(page, '#resources')).map((row) => row['Name']);
     const apiNames = async (desc: boolean, start: number) =>
-      (await api('inventory/v1/cloud-service/list', { query: { filter, sort: [{ key: 'name', desc }], page: { start, limit: 25 } } })).results.map((r: any) => r.name);
+      (await api('inventory/v1/cloud-service/list', { query: { filter, sort: [{ key: 'name', desc }], page: { start, limit: 25 } } })).results.map((r: JsonRecord) => r.name);
 
     await page.getByRole('button', { name: 'Name', exact: true }).click();
     await page.locator('th[aria-sort=ascending]', { hasText: 'Name' }).waitFor();
@@ -405,7 +405,7 @@ describe('web console, in Chromium, against the real stack', () => {
     await page.locator('#chart-by-region').waitFor();
     const chartData = (id: string) =>
       page.evaluate((canvasId) => {
-        const chart = (window as any).Chart.getChart(document.getElementById(canvasId));
+        const chart = (window as LooseJson).Chart.getChart(document.getElementById(canvasId));
         return { labels: chart.data.labels, counts: chart.data.datasets[0].data };
       }, id);
 
@@ -417,9 +417,9 @@ describe('web console, in Chromium, against the real stack', () => {
         ],
       },
     });
-    expect(byType.results.reduce((sum: number, row: any) => sum + row.count, 0)).toBe(2 * FLEET_COUNT + 2 * FAULTY_COUNT);
-    expect(await chartData('chart-by-type')).toEqual({ labels: byType.results.map((r: any) => `${r.group} / ${r.type}`), counts: byType.results.map((r: any) => r.count) });
-    expect(await readTable(page, '#chart-table-by-type')).toEqual(byType.results.map((r: any) => ({ Group: r.group, Type: r.type, Resources: String(r.count) })));
+    expect(byType.results.reduce((sum: number, row: JsonRecord) => sum + row.count, 0)).toBe(2 * FLEET_COUNT + 2 * FAULTY_COUNT);
+    expect(await chartData('chart-by-type')).toEqual({ labels: byType.results.map((r: JsonRecord) => `${r.group} / ${r.type}`), counts: byType.results.map((r: JsonRecord) => r.count) });
+    expect(await readTable(page, '#chart-table-by-type')).toEqual(byType.results.map((r: JsonRecord) => ({ Group: r.group, Type: r.type, Resources: String(r.count) })));
 
     const byRegion = await chartData('chart-by-region');
     const regionTotals = Object.fromEntries(byRegion.labels.map((label: string, i: number) => [label, byRegion.counts[i]]));
@@ -431,7 +431,7 @@ describe('web console, in Chromium, against the real stack', () => {
     await page.waitForFunction(() => location.hash === '#/charts?provider=synthetic');
     await page.waitForFunction(
       (expected) => {
-        const chart = (window as any).Chart.getChart(document.getElementById('chart-by-region'));
+        const chart = (window as LooseJson).Chart.getChart(document.getElementById('chart-by-region'));
         return chart && chart.data.datasets[0].data.reduce((a: number, b: number) => a + b, 0) === expected;
       },
       2 * FLEET_COUNT,

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
 import { ProtoJson } from '@cloud-inventory/grpc';
-import { get, post, Stack, startStack } from '@cloud-inventory/testing';
+import { get, JsonRecord, post, Stack, startStack } from '@cloud-inventory/testing';
 
 /**
  * Routes and protos cannot drift: every google.api.http binding of the contract (main routes and
@@ -57,7 +57,7 @@ function bindings(): Binding[] {
 
 describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
   let stack: Stack;
-  let document: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+  let document: { paths: Record<string, JsonRecord>; components: { schemas: JsonRecord } };
 
   beforeAll(async () => {
     stack = await startStack();

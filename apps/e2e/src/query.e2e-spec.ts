@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { get, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { get, JsonRecord, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The query API end to end, over gRPC and HTTP, on jobs, tasks and cloud services produced by real
@@ -79,9 +79,9 @@ const ANALYZE_EXAMPLE = {
 describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => {
   let stack: Stack;
   let collectorId: string;
-  const jobs: Record<string, any>[] = [];
+  const jobs: JsonRecord[] = [];
 
-  async function collect(options: Record<string, unknown>): Promise<Record<string, any>> {
+  async function collect(options: Record<string, unknown>): Promise<JsonRecord> {
     await stack.grpc.call('Collector', 'update_plugin', { collector_id: collectorId, options });
     const started = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
     return waitForJob(stack, started['job_id']);

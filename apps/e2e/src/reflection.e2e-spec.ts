@@ -3,7 +3,7 @@ import { DescMethod, FileRegistry, createFileRegistry, create, fromBinary, fromJ
 import { FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { unaryClient } from '@cloud-inventory/grpc';
 import { inventoryV1Grpc, reflectionV1 } from '@cloud-inventory/proto';
-import { Stack, startStack } from '@cloud-inventory/testing';
+import { LooseJson, Stack, startStack } from '@cloud-inventory/testing';
 
 type ReflectionRequest = reflectionV1.ServerReflectionRequest;
 type ReflectionResponse = reflectionV1.ServerReflectionResponse;
@@ -98,7 +98,7 @@ function dependenciesFirst(files: Map<string, FileDescriptorProto>): FileDescrip
 }
 
 /** A unary call with types built from reflected descriptors only: JSON in, JSON out. */
-async function callByReflection(address: string, registry: FileRegistry, service: string, methodName: string, json: object): Promise<any> {
+async function callByReflection(address: string, registry: FileRegistry, service: string, methodName: string, json: object): Promise<LooseJson> {
   const method: DescMethod | undefined = registry.getService(service)?.methods.find((m) => m.name === methodName);
   if (!method) throw new Error(`${service}.${methodName} is not in the reflected descriptors`);
   const request = toBinary(method.input, fromJson(method.input, json as never, { registry }));

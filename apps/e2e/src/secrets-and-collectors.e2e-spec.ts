@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { inventoryInvariantViolations, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, LooseJson, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The lifecycle calls of secrets and collectors over the wire, each over gRPC and over HTTP, each
@@ -28,7 +28,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
   });
 
   /** POST over HTTP that must answer 200; returns the body. */
-  async function http(path: string, body: unknown): Promise<any> {
+  async function http(path: string, body: unknown): Promise<LooseJson> {
     const response = await post(stack.httpUrl, path, body);
     expect({ path, status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({ path, status: 200, body: undefined });
     return response.body;
@@ -62,10 +62,10 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     return collector['collector_id'];
   }
 
-  async function collect(collectorId: string, secretId?: string): Promise<{ job: Record<string, any>; tasks: Record<string, any>[] }> {
+  async function collect(collectorId: string, secretId?: string): Promise<{ job: JsonRecord; tasks: JsonRecord[] }> {
     const started = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId, ...(secretId ? { secret_id: secretId } : {}) });
     const job = await waitForJob(stack, started['job_id']);
-    const { results } = await stack.grpc.call<{ results: Record<string, any>[] }>('JobTask', 'list', { job_id: job['job_id'] });
+    const { results } = await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: job['job_id'] });
     return { job, tasks: results };
   }
 
@@ -162,7 +162,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     const first = await createSecret('300000000006');
     const second = await createSecret('300000000007');
     const collectorId = await createCollector([first, second]);
-    const secretsOf = (tasks: Record<string, any>[]) => tasks.map((t) => t['secret_id']).sort();
+    const secretsOf = (tasks: JsonRecord[]) => tasks.map((t) => t['secret_id']).sort();
 
     expect(await stack.grpc.call('Secret', 'disable', { secret_id: second })).toMatchObject({ secret_id: second, state: 'DISABLED' });
     expect(secretsOf((await collect(collectorId)).tasks)).toEqual([first]);

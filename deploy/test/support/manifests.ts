@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
+import { JsonRecord } from '@cloud-inventory/testing';
 
-export type K8sObject = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+export type K8sObject = JsonRecord & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
 /** `kubectl kustomize <dir>`: the objects of a kustomization, as Kubernetes would receive them. */
 export function kustomize(dir: string): K8sObject[] {
@@ -11,9 +12,9 @@ export function kustomize(dir: string): K8sObject[] {
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT') {
-      throw new Error('kubectl is not installed: the deployment tests render the manifests with `kubectl kustomize` (Debian: apt-get install kubernetes-client)');
+      throw new Error('kubectl is not installed: the deployment tests render the manifests with `kubectl kustomize` (Debian: apt-get install kubernetes-client)', { cause: error });
     }
-    throw new Error(`kubectl kustomize ${dir} failed:\n${failure.stderr ?? failure.message}`);
+    throw new Error(`kubectl kustomize ${dir} failed:\n${failure.stderr ?? failure.message}`, { cause: error });
   }
   const objects: K8sObject[] = parseAllDocuments(rendered)
     .map((document) => document.toJS())
@@ -111,7 +112,7 @@ export function valuesOf(object: K8sObject): Record<string, string> {
 
 export interface ResolvedContainer {
   workload: K8sObject;
-  container: Record<string, any>;
+  container: JsonRecord;
   /** Every variable the container gets from the manifests, with its value. */
   env: Record<string, string>;
   /** Files the container sees from Secret/ConfigMap volumes: mount path + key -> content. */
@@ -121,7 +122,7 @@ export interface ResolvedContainer {
 }
 
 /** A container of a workload with its environment and mounted files resolved from the other objects. */
-export function resolveContainer(objects: K8sObject[], workload: K8sObject, container: Record<string, any>): ResolvedContainer {
+export function resolveContainer(objects: K8sObject[], workload: K8sObject, container: JsonRecord): ResolvedContainer {
   const podSpec = workload['spec']['template']['spec'];
   const source = (kind: 'ConfigMap' | 'Secret', name: string) => valuesOf(named(objects, kind, name));
   const env: Record<string, string> = {};

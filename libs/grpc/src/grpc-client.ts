@@ -56,7 +56,7 @@ export function unaryCall<TRequest, TResponse>(
   request: TRequest,
   options: { deadlineMs: number; metadata?: grpc.Metadata },
 ): Promise<TResponse> {
-  const fn = (client as unknown as Record<string, Function>)[method];
+  const fn = (client as unknown as Record<string, unknown>)[method];
   if (typeof fn !== 'function') {
     return Promise.reject(new Error(`gRPC method ${method} is not defined on this client`));
   }

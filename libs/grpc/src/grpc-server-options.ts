@@ -7,7 +7,7 @@ import { ServerReflection } from './reflection/server-reflection';
 type Surface = keyof typeof PROTO_FILES;
 
 /** Replacement (de)serializers for chosen methods, e.g. a fast encoder for a hot stream. */
-export type MethodCodecs = Record<string, Record<string, { responseSerialize?: (value: any) => Buffer; requestDeserialize?: (buf: Buffer) => any }>>;
+export type MethodCodecs = Record<string, Record<string, { responseSerialize?(value: unknown): Buffer; requestDeserialize?(buf: Buffer): unknown }>>;
 
 /**
  * Nest gRPC server options for the given proto surfaces, always with grpc.health.v1 and server

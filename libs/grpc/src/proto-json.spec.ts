@@ -5,7 +5,7 @@ describe('ProtoJson', () => {
   const json = ProtoJson.load(['inventoryV1', 'secretV1']);
 
   it('gives handlers the shape a gRPC request has: defaults, enum names, Structs and Values as JSON', () => {
-    const request = json.decode<Record<string, any>>('spaceone.api.inventory.v1.JobsQuery', {
+    const request = json.decode<{ query: { filter: Record<string, unknown>[]; page: unknown } }>('spaceone.api.inventory.v1.JobsQuery', {
       status: 'SUCCESS',
       query: { filter: [{ k: 'status', v: 'FAILURE', o: 'eq' }, { k: 'n', v: [1, { a: null }] }], page: { limit: '10' } },
     });
@@ -16,7 +16,7 @@ describe('ProtoJson', () => {
   });
 
   it('keeps Struct fields as the JSON they were', () => {
-    const request = json.decode<Record<string, any>>('spaceone.api.secret.v1.CreateSecretRequest', {
+    const request = json.decode<Record<string, unknown>>('spaceone.api.secret.v1.CreateSecretRequest', {
       name: 'x',
       data: { nested: { list: [1, 'a', true, null] }, empty: {} },
     });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
+import descriptorJson from 'protobufjs/google/protobuf/descriptor.json';
 import { PROTO_FILES, protoRoot } from '@cloud-inventory/proto';
 import { AppError } from './app-error';
 import { PROTO_CONVERSION_OPTIONS } from './loader-options';
@@ -15,7 +16,7 @@ const MAX_DEPTH = 64;
 
 // google/api/annotations.proto imports descriptor.proto, which protobufjs only bundles when told
 // to (proto-loader does the same at load)
-protobuf.common('descriptor', require('protobufjs/google/protobuf/descriptor.json').nested.google.nested.protobuf.nested);
+protobuf.common('descriptor', descriptorJson.nested.google.nested.protobuf.nested);
 
 /**
  * Proto-shaped JSON (snake_case fields, enum names, Structs as JSON), checked against the .proto

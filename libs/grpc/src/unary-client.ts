@@ -34,7 +34,7 @@ export type UnaryClient<Service> = {
  * requests are encoded and responses decoded by the generated code, Structs as plain JSON.
  * Failures reject with the grpc-js ServiceError (code, details).
  */
-export function unaryClient<Service extends Record<string, GeneratedMethod<any, any>>>(channel: grpc.Client, service: Service): UnaryClient<Service> {
+export function unaryClient<Service extends Record<string, GeneratedMethod<unknown, unknown>>>(channel: grpc.Client, service: Service): UnaryClient<Service> {
   const methods: Record<string, (request: unknown, options: UnaryCallOptions) => Promise<unknown>> = {};
   for (const [name, method] of Object.entries(service)) {
     if (method.requestStream || method.responseStream) continue;

@@ -1,4 +1,5 @@
 export * from './app-process';
 export * from './inventory-clients';
 export * from './inventory-invariants';
+export * from './json';
 export * from './stack';

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryCall, unaryClient } from '@cloud-inventory/grpc';
 import { healthGrpc } from '@cloud-inventory/proto';
+import { JsonRecord, LooseJson } from './json';
 
 type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region';
 
@@ -29,7 +30,7 @@ export class InventoryGrpcClient {
     return client;
   }
 
-  call<T = Record<string, any>>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
+  call<T = JsonRecord>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
     const requestType = protoJson.service(serviceName(service)).methods[method].resolvedRequestType!.fullName.replace(/^\./, '');
     return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata });
   }
@@ -39,13 +40,13 @@ export class InventoryGrpcClient {
   }
 }
 
-export interface HttpResult<T = any> {
+export interface HttpResult<T = LooseJson> {
   status: number;
   body: T;
 }
 
 /** POST JSON (or a raw string) to the inventory's HTTP API. */
-export async function post<T = any>(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+export async function post<T = LooseJson>(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -55,7 +56,7 @@ export async function post<T = any>(baseUrl: string, path: string, body: unknown
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function get<T = any>(baseUrl: string, path: string): Promise<HttpResult<T>> {
+export async function get<T = LooseJson>(baseUrl: string, path: string): Promise<HttpResult<T>> {
   const response = await fetch(`${baseUrl}${path}`);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };

@@ -1,8 +1,9 @@
 import { Client } from 'pg';
+import { JsonRecord } from './json';
 
 /** Anything that runs SQL: a pg Client or PoolClient (e.g. inside a transaction a test rolls back). */
 export interface SqlRunner {
-  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  query(text: string, values?: unknown[]): Promise<{ rows: JsonRecord[] }>;
 }
 
 /** At most this many offending rows are named per rule. */
@@ -15,7 +16,7 @@ const OPEN_TASK = `('PENDING', 'IN_PROGRESS')`;
  * failed, were split or retried): each rule is one query for the rows that break it, and a
  * sentence naming them. Every rule reads the whole database, all domains.
  */
-const RULES: { rule: string; sql: string; describe: (row: any) => string }[] = [
+const RULES: { rule: string; sql: string; describe: (row: JsonRecord) => string }[] = [
   // each resource is stored once
   ...(
     [
@@ -27,7 +28,7 @@ const RULES: { rule: string; sql: string; describe: (row: any) => string }[] = [
     rule: `one live ${table} row per identity`,
     sql: `SELECT identity_key, array_agg(${id} ORDER BY ${id}) AS ids FROM ${table} WHERE ${live}
            GROUP BY identity_key HAVING count(*) > 1`,
-    describe: (row: any) => `identity ${row.identity_key} is stored ${row.ids.length} times (${row.ids.join(', ')})`,
+    describe: (row: JsonRecord) => `identity ${row.identity_key} is stored ${row.ids.length} times (${row.ids.join(', ')})`,
   })),
   {
     // Cloudforet's first match rule, per collector and secret: a secret whose data now names

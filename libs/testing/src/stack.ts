@@ -6,6 +6,7 @@ import { freePort } from '@cloud-inventory/database';
 import { createTestDatabase, TestDatabase } from '@cloud-inventory/database/testing';
 import { AppProcess, startApp, waitFor } from './app-process';
 import { get, grpcHealth, InventoryGrpcClient } from './inventory-clients';
+import { JsonRecord } from './json';
 
 export interface Stack {
   grpc: InventoryGrpcClient;
@@ -82,7 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   } catch (error) {
     const message = `${(error as Error).message}\n${logs()}`;
     await stop();
-    throw new Error(message);
+    throw new Error(message, { cause: error });
   }
   return {
     grpc,
@@ -101,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Polls a job until it is no longer IN_PROGRESS. */
-export async function waitForJob(stack: Stack, jobId: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+export async function waitForJob(stack: Stack, jobId: string, timeoutMs = 60_000): Promise<JsonRecord> {
   try {
     return await waitFor(
       `job ${jobId} to end`,
@@ -113,6 +114,6 @@ export async function waitForJob(stack: Stack, jobId: string, timeoutMs = 60_000
       100,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${stack.logs()}`);
+    throw new Error(`${(error as Error).message}\n${stack.logs()}`, { cause: error });
   }
 }

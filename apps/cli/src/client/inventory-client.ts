@@ -56,7 +56,7 @@ export class InventoryClient {
     }
   }
 
-  call<T = Record<string, any>>(service: InventoryService, method: string, request: Record<string, unknown>): Promise<T> {
+  call<T = Record<string, unknown>>(service: InventoryService, method: string, request: Record<string, unknown>): Promise<T> {
     return unaryCall<unknown, T>(this.client(service), method, this.wire(service, method, request), {
       deadlineMs: this.connection.timeoutMs,
       metadata: this.metadata(),

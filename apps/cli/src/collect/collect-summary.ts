@@ -45,7 +45,7 @@ export interface CollectSummary {
   tasks: TaskSummary[];
 }
 
-type Row = Record<string, any>;
+type Row = Record<string, unknown>;
 
 function seconds(from: unknown, to: unknown): number | null {
   const start = typeof from === 'string' && from ? Date.parse(from) : NaN;
@@ -83,7 +83,7 @@ export async function summarizeJob(client: InventoryClient, job: JobInfo): Promi
   const within = [
     { k: 'collection_info.last_collected_at', v: job['created_at'], o: 'datetime_gte' },
     // the API gives milliseconds, PostgreSQL keeps microseconds: the bound is the next millisecond
-    ...(job['finished_at'] ? [{ k: 'collection_info.last_collected_at', v: new Date(Date.parse(job['finished_at']) + 1).toISOString(), o: 'datetime_lt' }] : []),
+    ...(job['finished_at'] ? [{ k: 'collection_info.last_collected_at', v: new Date(Date.parse(String(job['finished_at'])) + 1).toISOString(), o: 'datetime_lt' }] : []),
   ];
   const [writtenStat, createdStat, activeStat] = await Promise.all([
     client.call<{ results: Row[] }>('CloudService', 'stat', {
@@ -141,8 +141,8 @@ export async function summarizeJob(client: InventoryClient, job: JobInfo): Promi
   for (const row of writtenStat.results) {
     const summary = typeOf(row['provider'], row['cloud_service_group'], row['cloud_service_type']);
     summary.written = Number(row['written']) || 0;
-    summary.first_written_at = row['first_written_at'] ?? null;
-    summary.last_written_at = row['last_written_at'] ?? null;
+    summary.first_written_at = (row['first_written_at'] as string | undefined) ?? null;
+    summary.last_written_at = (row['last_written_at'] as string | undefined) ?? null;
     summary.duration_seconds = seconds(job['created_at'], summary.last_written_at);
   }
   for (const row of createdStat.results) typeOf(row['provider'], row['cloud_service_group'], row['cloud_service_type']).created = Number(row['created']) || 0;
@@ -192,7 +192,7 @@ export async function summarizeJob(client: InventoryClient, job: JobInfo): Promi
       disconnected_count: Number(task['disconnected_count']) || 0,
       failure_count: Number(task['failure_count']) || 0,
       duration_seconds: seconds(task['started_at'], task['finished_at']),
-      errors: task['errors'] ?? [],
+      errors: (task['errors'] ?? []) as TaskSummary['errors'],
     })),
   };
 }

@@ -2,8 +2,8 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { isServiceError } from '@cloud-inventory/grpc';
 import { InventoryClient, InventoryService } from '../client/inventory-client';
 
-export type JobInfo = Record<string, any> & { job_id: string; status: string };
-export type TaskInfo = Record<string, any> & { job_task_id: string; status: string };
+export type JobInfo = Record<string, unknown> & { job_id: string; status: string };
+export type TaskInfo = Record<string, unknown> & { job_task_id: string; status: string };
 
 /** A job is followed until it leaves these. */
 export const RUNNING_JOB_STATUSES = new Set(['IN_PROGRESS', 'CREATED', 'NONE']);
@@ -30,10 +30,10 @@ export async function listAll(
   service: InventoryService,
   request: Record<string, unknown>,
   query: Record<string, unknown> = {},
-): Promise<Record<string, any>[]> {
-  const rows: Record<string, any>[] = [];
+): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
   for (let start = 1; ; start += PAGE_SIZE) {
-    const answer = await client.call<{ results: Record<string, any>[]; total_count: number }>(service, 'list', {
+    const answer = await client.call<{ results: Record<string, unknown>[]; total_count: number }>(service, 'list', {
       ...request,
       query: { ...query, page: { start, limit: PAGE_SIZE } },
     });

@@ -106,8 +106,8 @@ export function collectorCommand(kit: CommandKit): Command {
       // --option alone changes those options and keeps the others: it starts from the stored ones
       let base = fields.options;
       if (base === undefined && fields.option?.length) {
-        const current = await client.call<Record<string, any>>('Collector', 'get', { collector_id: collectorId });
-        base = JSON.stringify(current['plugin_info']?.['options'] ?? {});
+        const current = await client.call<{ plugin_info?: { options?: unknown } }>('Collector', 'get', { collector_id: collectorId });
+        base = JSON.stringify(current.plugin_info?.options ?? {});
       }
       const options = optionsFrom(base, fields.option, '--options');
       const plugin: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../exit-codes';
@@ -17,7 +17,7 @@ describe('the CLI config', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
     // rewriting keeps 0600 even when the file had been opened up
-    require('node:fs').chmodSync(path, 0o644);
+    chmodSync(path, 0o644);
     writeConfig(path, { endpoint: 'other:1' });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readConfig(path)).toEqual({ endpoint: 'other:1' });

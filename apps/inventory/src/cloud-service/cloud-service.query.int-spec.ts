@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { compileSearch } from '@cloud-inventory/query';
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
 import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.kind';
@@ -101,8 +102,8 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
   // requests as the gRPC and HTTP edges hand them over: decoded against the .proto types
   const decode = <T>(type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<T>(`spaceone.api.inventory.v1.${type}`, json);
   const list = (request: Record<string, unknown>, s = scope) => service.list(decode('CloudServiceQuery', request), s);
-  const stat = (query: Record<string, unknown>) => service.stat(decode('CloudServiceStatQuery', { query }), scope) as Promise<any>;
-  const analyze = (query: Record<string, unknown>) => service.analyze(decode('CloudServiceAnalyzeQuery', { query }), scope) as Promise<any>;
+  const stat = (query: Record<string, unknown>) => service.stat(decode('CloudServiceStatQuery', { query }), scope) as Promise<JsonRecord>;
+  const analyze = (query: Record<string, unknown>) => service.analyze(decode('CloudServiceAnalyzeQuery', { query }), scope) as Promise<JsonRecord>;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();

@@ -1,4 +1,5 @@
 import { ErrorCode } from '@cloud-inventory/grpc';
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { inventoryProtoJson } from '../common/proto-http';
 import { SecretRepository } from '../secret/secret.repository';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
@@ -42,7 +43,7 @@ describe('Collector list and stat on PostgreSQL', () => {
   const decode = <T>(type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<T>(`spaceone.api.inventory.v1.${type}`, json);
   const list = (request: Record<string, unknown>, s = scope) => service.list(decode('CollectorQuery', request), s);
   const ids = async (request: Record<string, unknown>) => (await list(request)).results.map((r) => r.collector_id);
-  const stat = (query: Record<string, unknown>) => service.stat(decode('CollectorStatQuery', { query }), scope) as Promise<any>;
+  const stat = (query: Record<string, unknown>) => service.stat(decode('CollectorStatQuery', { query }), scope) as Promise<JsonRecord>;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();

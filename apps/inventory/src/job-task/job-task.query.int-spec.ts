@@ -1,4 +1,5 @@
 import { ErrorCode } from '@cloud-inventory/grpc';
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createJob, JobFixture } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
@@ -31,7 +32,7 @@ describe('JobTask list and stat on PostgreSQL', () => {
 
   const decode = <T>(type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<T>(`spaceone.api.inventory.v1.${type}`, json);
   const list = (request: Record<string, unknown>, s = scope) => service.list(decode('JobTaskQuery', request), s);
-  const stat = (query: Record<string, unknown>, s = scope) => service.stat(decode('JobTaskStatQuery', { query }), s) as Promise<any>;
+  const stat = (query: Record<string, unknown>, s = scope) => service.stat(decode('JobTaskStatQuery', { query }), s) as Promise<JsonRecord>;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { defineResourceSchema } from '@cloud-inventory/query';
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { ResourceQueries } from '../common/resource-queries';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
@@ -53,8 +54,8 @@ describe('Job list, stat and analyze on PostgreSQL', () => {
 
   const decode = <T>(type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<T>(`spaceone.api.inventory.v1.${type}`, json);
   const list = (request: Record<string, unknown>, s = scope) => service.list(decode('JobsQuery', request), s);
-  const stat = (query: Record<string, unknown>, s = scope) => service.stat(decode('JobStatQuery', { query }), s) as Promise<any>;
-  const analyze = (query: Record<string, unknown>) => service.analyze(decode('JobAnalyzeQuery', { query }), scope) as Promise<any>;
+  const stat = (query: Record<string, unknown>, s = scope) => service.stat(decode('JobStatQuery', { query }), s) as Promise<JsonRecord>;
+  const analyze = (query: Record<string, unknown>) => service.analyze(decode('JobAnalyzeQuery', { query }), scope) as Promise<JsonRecord>;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();

@@ -294,7 +294,7 @@ async function attempt(request: unknown, compile: () => { texts: string[]; run: 
     compiled = compile();
   } catch (error) {
     if (error instanceof QueryError) return 'compile-error';
-    throw new Error(`compiling ${JSON.stringify(request)} threw ${String(error)}`);
+    throw new Error(`compiling ${JSON.stringify(request)} threw ${String(error)}`, { cause: error });
   }
   checkNoSplicing(request, compiled.texts);
   try {
@@ -302,7 +302,7 @@ async function attempt(request: unknown, compile: () => { texts: string[]; run: 
     return 'result';
   } catch (error) {
     if (error instanceof QueryError) return 'run-error';
-    throw new Error(`running ${JSON.stringify(request)} threw ${String(error)}\n${compiled.texts.join('\n')}`);
+    throw new Error(`running ${JSON.stringify(request)} threw ${String(error)}\n${compiled.texts.join('\n')}`, { cause: error });
   }
 }
 

@@ -3,9 +3,10 @@ import { changedResourceCount, driftBucketAt } from './synthetic-counts';
 import { parseSyntheticOptions } from './synthetic-options';
 import { syntheticMessages } from './synthetic-stream';
 import { SyntheticCollectorProvider } from './synthetic.collector-provider';
+import { JsonRecord } from '@cloud-inventory/testing';
 
 type ResourceInfo = inventoryPlugin.ResourceInfo;
-type Resource = Record<string, any>;
+type Resource = JsonRecord;
 const ACCOUNT = '123456789012';
 
 function messagesOf(rawOptions: Record<string, unknown>, driftBucket?: number): ResourceInfo[] {

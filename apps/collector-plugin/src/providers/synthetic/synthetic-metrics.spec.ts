@@ -3,9 +3,10 @@ import { inventoryPlugin } from '@cloud-inventory/proto';
 import { expectedMessageCounts } from './synthetic-counts';
 import { SyntheticTaskSlice, parseSyntheticOptions } from './synthetic-options';
 import { syntheticMessages } from './synthetic-stream';
+import { JsonRecord } from '@cloud-inventory/testing';
 
 type ResourceInfo = inventoryPlugin.ResourceInfo;
-type Resource = Record<string, any>;
+type Resource = JsonRecord;
 const ACCOUNT = '123456789012';
 
 function messagesOf(rawOptions: Record<string, unknown>, slice?: SyntheticTaskSlice, driftBucket?: number): ResourceInfo[] {

@@ -2,6 +2,7 @@ import { inventoryPlugin } from '@cloud-inventory/proto';
 import { changedResourceCount, expectedMessageCounts } from './synthetic-counts';
 import { SyntheticTaskSlice, parseSyntheticOptions } from './synthetic-options';
 import { syntheticMessages } from './synthetic-stream';
+import { JsonRecord } from '@cloud-inventory/testing';
 
 type ResourceInfo = inventoryPlugin.ResourceInfo;
 const ACCOUNT = '123456789012';
@@ -54,7 +55,7 @@ describe('synthetic stream', () => {
       expect(message.state).toBe(inventoryPlugin.ResourceInfo_State.SUCCESS);
       expect(message.message).toBe('');
       expect(message.match_rules).toEqual({ '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'] });
-      const resource = message.resource as Record<string, any>;
+      const resource = message.resource as JsonRecord;
       expect(resource).toMatchObject({ provider: 'synthetic', account: ACCOUNT });
       for (const key of ['name', 'instance_type', 'cloud_service_group', 'cloud_service_type', 'region_code', 'launched_at']) {
         expect(typeof resource[key]).toBe('string');
