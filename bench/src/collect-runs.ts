@@ -1,6 +1,6 @@
 import type { InventoryGrpcClient } from '@cloud-inventory/testing';
+import { JsonRecord as Json } from '@cloud-inventory/testing';
 
-type Json = Record<string, any>;
 
 /** The synthetic collector options the benches use (see apps/collector-plugin/README.md). */
 export interface SyntheticOptions {

@@ -10,11 +10,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { FindOptionsWhere, Raw } from 'typeorm';
 import { GRPC_CLIENT_OPTIONS, serviceClientConstructor } from '@cloud-inventory/grpc';
 // the inventory's own schema (entities, migrations, DataSource options); a baseline-only import
-import { CloudServiceEntity, createDataSource } from '../../apps/inventory/src/public-api';
+import { CloudServiceEntity, createDataSource } from '@cloud-inventory/inventory';
 import type { CollectRequest } from './bare-stream';
 import { ratePerSecond, secondsSince } from './figures';
+import { JsonRecord as Json } from '@cloud-inventory/testing';
 
-type Json = Record<string, any>;
 
 const DOMAIN_ID = 'domain-bench';
 const WORKSPACE_ID = '*';
@@ -78,7 +78,7 @@ export async function runNaiveIngest(databaseUrl: string, pluginAddress: string,
     const started = process.hrtime.bigint();
     let created = 0;
     let updated = 0;
-    const stream = (client as unknown as Record<string, Function>)['collect'].call(client, request) as grpc.ClientReadableStream<Json>;
+    const stream = (client as unknown as Record<string, (request: unknown) => grpc.ClientReadableStream<Json>>)['collect'].call(client, request);
     for await (const info of stream) {
       if (info['resource_type'] !== 'inventory.CloudService') continue;
       const resource = info['resource'] as Json;

@@ -1,16 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { compileSearch, compileStat, CompiledSearch, CompiledStat, ResultObject, SqlStatement, toResultObject } from '@cloud-inventory/query';
-import { post } from '@cloud-inventory/testing';
+import { JsonRecord as Json, post } from '@cloud-inventory/testing';
 // the inventory's own query schema and default state filter, so that the direct SQL is the SQL the
 // API compiles (a bench-only import, as naive-ingest.ts imports the inventory's entities)
-import { CLOUD_SERVICE_QUERY_SCHEMA, stateFilter } from '../../apps/inventory/src/public-api';
+import { CLOUD_SERVICE_QUERY_SCHEMA, stateFilter } from '@cloud-inventory/inventory';
 import { BenchEnvironment, InventoryInstance } from './bench-environment';
 import { counterProblems, createCollector, createSecret, startCollect, summariseJob, SyntheticOptions, waitForJobs } from './collect-runs';
 import { mapLimited } from './fanout.bench';
 import { formatInt, formatMs, formatRatio, formatSeconds, markdownTable, mean, percentile, ratePerSecond, secondsSince } from './figures';
 
-type Json = Record<string, any>;
 
 export interface QueryBenchOptions {
   /** Cloud services seeded, one fresh database and inventory per size (default 1M). */
