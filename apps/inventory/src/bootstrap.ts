@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
+import { prepareAuth } from './auth/auth-runtime';
 import { setupOpenApi } from './common/openapi';
 import { contractRpcOfRoute } from './common/proto-http-bindings';
 import { openDatabase } from './database/database-runtime';
@@ -25,15 +26,17 @@ export interface InventoryApp {
  */
 export async function bootstrap(config: InventoryConfig = loadInventoryConfig()): Promise<InventoryApp> {
   const cipher = loadSecretCipher(config);
+  const auth = await prepareAuth(config);
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database, cipher), {
+    app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database, cipher, auth), {
       bufferLogs: true,
       bodyParser: false,
     });
     const logger = app.get(Logger);
     app.useLogger(logger);
+    for (const notice of auth.notices) logger[notice.level](notice.message, 'Auth');
     app.useBodyParser('json', { limit: '16mb' });
     app.useGlobalFilters(new AllExceptionsFilter({ unservedRpc: contractRpcOfRoute() }));
     app.enableShutdownHooks();

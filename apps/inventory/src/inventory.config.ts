@@ -12,8 +12,18 @@ const schema = z.object({
   DB_POOL_SIZE: envInt(12, 2, 200),
   /** 32 bytes, base64 or hex. Required with DATABASE_URL; with the embedded default a key is generated under DATA_DIR. */
   SECRET_ENCRYPTION_KEY: z.string().optional(),
-  /** The domain of callers that name none (x-domain-id header / x_domain_id metadata). */
+  /** The domain of the embedded default's admin token, and of every call with AUTH_DISABLED. */
   DEFAULT_DOMAIN_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('domain-default'),
+  /** Local development only: no token is checked, every call acts as DOMAIN_ADMIN of DEFAULT_DOMAIN_ID. */
+  AUTH_DISABLED: envBool(false),
+  /** The public keys tokens are verified with: a JWKS ({"keys": [...]}) or per domain ({"domains": {"<did>": {"keys": [...]}}}). */
+  AUTH_JWKS_FILE: z.string().min(1).optional(),
+  AUTH_JWKS: z.string().min(1).optional(),
+  /** The private key (PEM) tokens are minted with; without a JWKS, its public key is the one trusted. */
+  AUTH_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Per-domain quotas: creating one more is ERROR_QUOTA_EXCEEDED. */
+  DOMAIN_MAX_COLLECTORS: envInt(1000, 1, 10_000_000),
+  DOMAIN_MAX_SECRETS: envInt(10_000, 1, 10_000_000),
   /** Plugins known at start: id=collector|storage@host:port, comma separated. */
   INVENTORY_PLUGINS: z.string().default(''),
   WORKER_ENABLED: envBool(true),
@@ -51,6 +61,16 @@ export interface InventoryConfig {
   dbPoolSize: number;
   secretEncryptionKey?: string;
   defaultDomainId: string;
+  auth: {
+    disabled: boolean;
+    jwksFile?: string;
+    jwks?: string;
+    signingKeyFile?: string;
+  };
+  quotas: {
+    collectorsPerDomain: number;
+    secretsPerDomain: number;
+  };
   plugins: PluginSeed[];
   worker: {
     enabled: boolean;
@@ -100,6 +120,16 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     dbPoolSize: c.DB_POOL_SIZE,
     secretEncryptionKey: c.SECRET_ENCRYPTION_KEY,
     defaultDomainId: c.DEFAULT_DOMAIN_ID,
+    auth: {
+      disabled: c.AUTH_DISABLED,
+      jwksFile: c.AUTH_JWKS_FILE,
+      jwks: c.AUTH_JWKS,
+      signingKeyFile: c.AUTH_SIGNING_KEY_FILE,
+    },
+    quotas: {
+      collectorsPerDomain: c.DOMAIN_MAX_COLLECTORS,
+      secretsPerDomain: c.DOMAIN_MAX_SECRETS,
+    },
     plugins: parsePluginSeeds(c.INVENTORY_PLUGINS),
     worker: {
       enabled: c.WORKER_ENABLED,

@@ -3,6 +3,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from '@cloud-inventory/config';
 import { HealthController } from '@cloud-inventory/grpc';
 import { ApiModule } from './api/api.module';
+import { AuthRuntime } from './auth/auth-runtime';
+import { AuthModule } from './auth/auth.module';
 import { CloudServiceModule } from './cloud-service/cloud-service.module';
 import { CollectModule } from './collect/collect.module';
 import { CollectorModule } from './collector/collector.module';
@@ -21,12 +23,13 @@ import { SecretModule } from './secret/secret.module';
 /** The whole app; the modules in the order of the one-way graph (src/README.md). */
 @Module({})
 export class InventoryModule {
-  static forRoot(config: InventoryConfig, database: DatabaseRuntime, cipher: SecretCipher): DynamicModule {
+  static forRoot(config: InventoryConfig, database: DatabaseRuntime, cipher: SecretCipher, auth: AuthRuntime): DynamicModule {
     return {
       module: InventoryModule,
       imports: [
         LoggerModule.forRoot(loggerOptions('inventory')),
         CoreModule.forRoot(config, database, cipher),
+        AuthModule.forRoot(auth),
         PluginModule,
         SecretModule,
         CollectorModule,

@@ -19,6 +19,8 @@ export enum ErrorCode {
   ALREADY_EXISTS = 'ERROR_ALREADY_EXISTS',
   FAILED_PRECONDITION = 'ERROR_FAILED_PRECONDITION',
   COLLECTOR_COLLECTING = 'ERROR_COLLECTOR_COLLECTING',
+  /** A per-domain quota (collectors, secrets) is used up. */
+  QUOTA_EXCEEDED = 'ERROR_QUOTA_EXCEEDED',
   UNAUTHENTICATED = 'ERROR_AUTHENTICATE_FAILURE',
   PERMISSION_DENIED = 'ERROR_PERMISSION_DENIED',
   PLUGIN_UNAVAILABLE = 'ERROR_GRPC_CONNECTION',
@@ -54,6 +56,7 @@ export function statusOf(code: ErrorCode): StatusMapping {
       return { grpc: GrpcStatus.ALREADY_EXISTS, http: 409 };
     case ErrorCode.FAILED_PRECONDITION:
     case ErrorCode.COLLECTOR_COLLECTING:
+    case ErrorCode.QUOTA_EXCEEDED:
       return { grpc: GrpcStatus.FAILED_PRECONDITION, http: 409 };
     case ErrorCode.UNAUTHENTICATED:
       return { grpc: GrpcStatus.UNAUTHENTICATED, http: 401 };

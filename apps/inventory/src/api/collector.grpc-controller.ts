@@ -50,6 +50,6 @@ export class CollectorGrpcController implements inventoryV1.CollectorController 
 
   async collect(request: inventoryV1.CollectRequest, metadata?: Metadata) {
     const scope = this.scopes.fromMetadata(metadata);
-    return this.collects.collect(await this.collectors.load(request.collector_id, scope), request.secret_id);
+    return this.collects.collect(await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
   }
 }

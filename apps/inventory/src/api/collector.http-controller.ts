@@ -63,6 +63,6 @@ export class CollectorHttpController {
   @RpcRoute('collect')
   async collect(@Body(protoBody(`${T}CollectRequest`)) request: inventoryV1.CollectRequest, @Headers() headers: HeaderMap) {
     const scope = this.scopes.fromHeaders(headers);
-    return this.collects.collect(await this.collectors.load(request.collector_id, scope), request.secret_id);
+    return this.collects.collect(await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
   }
 }

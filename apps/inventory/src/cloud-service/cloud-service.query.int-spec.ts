@@ -11,7 +11,7 @@ import { CloudServiceService } from './cloud-service.service';
 
 const DOMAIN = 'domain-cs-a';
 const OTHER = 'domain-cs-b';
-const scope = { domain_id: DOMAIN };
+const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
 const BASE = Date.UTC(2024, 4, 1);
 
 interface Seed {

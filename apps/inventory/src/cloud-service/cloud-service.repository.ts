@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Not } from 'typeorm';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { CloudServiceEntity } from './cloud-service.entity';
 import { CLOUD_SERVICE_QUERY_SCHEMA } from './cloud-service.kind';
@@ -17,8 +18,8 @@ export class CloudServiceRepository {
     return this.dataSource.getRepository(CloudServiceEntity);
   }
 
-  findOne(domainId: string, cloudServiceId: string): Promise<CloudServiceEntity | null> {
-    return this.repo.findOneBy({ domain_id: domainId, cloud_service_id: cloudServiceId });
+  findOne(where: RowWhere, cloudServiceId: string): Promise<CloudServiceEntity | null> {
+    return this.repo.findOneBy({ ...where, cloud_service_id: cloudServiceId });
   }
 
   /** list: Cloudforet's Query over CloudServiceInfo's keys, scoped first. */
@@ -35,9 +36,9 @@ export class CloudServiceRepository {
   }
 
   /** Soft delete, as collects do: the row stays, DELETED, and is never matched again. */
-  async markDeleted(domainId: string, cloudServiceId: string): Promise<boolean> {
+  async markDeleted(where: RowWhere, cloudServiceId: string): Promise<boolean> {
     const result = await this.repo.update(
-      { domain_id: domainId, cloud_service_id: cloudServiceId, state: Not('DELETED') },
+      { ...where, cloud_service_id: cloudServiceId, state: Not('DELETED') },
       { state: 'DELETED', deleted_at: () => 'now()', updated_at: () => 'now()' },
     );
     return (result.affected ?? 0) > 0;

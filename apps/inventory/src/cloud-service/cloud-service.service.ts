@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { queryScope } from '../common/query-scope';
+import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { CloudServiceState } from './cloud-service.entity';
 import { toCloudServiceInfo } from './cloud-service.mapper';
@@ -39,7 +39,7 @@ export class CloudServiceService {
 
   async get(cloudServiceId: string, scope: RequestScope): Promise<inventoryV1.CloudServiceInfo> {
     if (!cloudServiceId) throw AppError.required('cloud_service_id');
-    const row = await this.repository.findOne(scope.domain_id, cloudServiceId);
+    const row = await this.repository.findOne(rowScope(scope, { byProject: true }), cloudServiceId);
     if (!row) throw AppError.notFound('CloudService', 'cloud_service_id', cloudServiceId);
     return toCloudServiceInfo(row);
   }
@@ -81,7 +81,7 @@ export class CloudServiceService {
 
   async delete(cloudServiceId: string, scope: RequestScope): Promise<void> {
     if (!cloudServiceId) throw AppError.required('cloud_service_id');
-    if (!(await this.repository.markDeleted(scope.domain_id, cloudServiceId))) {
+    if (!(await this.repository.markDeleted(rowScope(scope, { byProject: true }), cloudServiceId))) {
       throw AppError.notFound('CloudService', 'cloud_service_id', cloudServiceId);
     }
   }

@@ -153,7 +153,8 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
     resource: definition.resource,
     table: definition.table,
     idKey: definition.idColumn,
-    scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+    // a kind with projects (cloud services) hides other projects from a workspace member
+    scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id', projectColumn: 'project_id' in allColumns ? 'project_id' : undefined },
     fields: queryFields(definition, allColumns),
     keywordFields: definition.query.keywordFields,
     defaultSort: definition.query.defaultSort,

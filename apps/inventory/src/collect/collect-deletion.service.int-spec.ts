@@ -32,7 +32,7 @@ describe('CollectDeletionService against PostgreSQL', () => {
   afterAll(() => db.close());
 
   const count = async (sql: string, values: unknown[]) => (await db.dataSource.query(sql, values))[0].n as number;
-  const scope = { domain_id: 'domain-test' };
+  const scope = { domain_id: 'domain-test', role: 'DOMAIN_ADMIN' as const };
 
   /** A job that has written one batch (so it has seen-rows) and is still running. */
   async function runningJob(collectorId: string, workspaceId: string) {
@@ -71,7 +71,7 @@ describe('CollectDeletionService against PostgreSQL', () => {
 
   it('deletes a job with its seen-rows, in the caller domain only', async () => {
     const job = await runningJob('collector-job-del', 'ws-job-del');
-    await expect(deletions.deleteJob(job.jobId, { domain_id: 'domain-other' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(deletions.deleteJob(job.jobId, { domain_id: 'domain-other', role: 'DOMAIN_ADMIN' as const })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     expect(await jobRow(db.dataSource, job.jobId)).toBeDefined();
     await deletions.deleteJob(job.jobId, scope);
     expect(await jobRow(db.dataSource, job.jobId)).toBeUndefined();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError } from '@cloud-inventory/grpc';
+import { rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { CollectorRepository } from '../collector/collector.repository';
 import { IngestRepository } from '../ingest/ingest.repository';
@@ -28,7 +29,7 @@ export class CollectDeletionService {
   async deleteCollector(collectorId: string, scope: RequestScope): Promise<void> {
     if (!collectorId) throw AppError.required('collector_id');
     await this.dataSource.transaction(async (manager) => {
-      if (!(await this.collectors.delete(manager, scope.domain_id, collectorId))) {
+      if (!(await this.collectors.delete(manager, rowScope(scope), collectorId))) {
         throw AppError.notFound('Collector', 'collector_id', collectorId);
       }
       const jobIds = await this.jobs.deleteByCollector(manager, scope.domain_id, collectorId);
@@ -40,7 +41,7 @@ export class CollectDeletionService {
   async deleteJob(jobId: string, scope: RequestScope): Promise<void> {
     if (!jobId) throw AppError.required('job_id');
     const deleted = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.jobs.delete(manager, scope.domain_id, jobId))) return false;
+      if (!(await this.jobs.delete(manager, rowScope(scope), jobId))) return false;
       await this.ingest.forgetSeen(manager, [jobId]);
       return true;
     });
@@ -53,7 +54,7 @@ export class CollectDeletionService {
    */
   async deleteJobTask(jobTaskId: string, scope: RequestScope): Promise<void> {
     if (!jobTaskId) throw AppError.required('job_task_id');
-    const task = await this.jobTasks.findOne(scope.domain_id, jobTaskId);
+    const task = await this.jobTasks.findScoped(rowScope(scope, { byProject: true }), jobTaskId);
     if (!task) throw AppError.notFound('JobTask', 'job_task_id', jobTaskId);
     if (task.status === 'PENDING' || task.status === 'IN_PROGRESS') {
       await this.ending.finish(jobTaskId, {
@@ -61,6 +62,6 @@ export class CollectDeletionService {
         error: { error_code: TaskErrorCode.COLLECT_CANCELED, message: 'The job task was deleted.', additional: {} },
       });
     }
-    await this.jobTasks.delete(scope.domain_id, jobTaskId);
+    await this.jobTasks.delete(rowScope(scope, { byProject: true }), jobTaskId);
   }
 }

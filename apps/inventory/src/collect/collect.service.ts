@@ -54,8 +54,9 @@ export class CollectService {
     private readonly clients: PluginClients,
   ) {}
 
-  async collect(collector: CollectorEntity, secretId: string): Promise<inventoryV1.JobInfo> {
-    const selected = await this.secretRepository.selectForCollect(secretSelectionFor(collector, secretId || undefined));
+  /** `userProjects`: a workspace member's collect uses only its projects' secrets. */
+  async collect(collector: CollectorEntity, secretId: string, userProjects?: readonly string[]): Promise<inventoryV1.JobInfo> {
+    const selected = await this.secretRepository.selectForCollect(secretSelectionFor(collector, secretId || undefined, userProjects));
     if (secretId && selected.length === 0) {
       throw AppError.notFound(
         'Secret',

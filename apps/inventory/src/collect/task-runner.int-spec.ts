@@ -38,7 +38,7 @@ describe('TaskRunner against PostgreSQL and in-process plugins', () => {
     const states = new TaskStateRepository(db.dataSource, config);
     const ingest = new IngestRepository(db.dataSource, config, states);
     const secretRepository = new SecretRepository(db.dataSource);
-    secrets = new SecretService(secretRepository, new SecretCipher(randomBytes(32)));
+    secrets = new SecretService(secretRepository, new SecretCipher(randomBytes(32)), { quotas: { collectorsPerDomain: 1000, secretsPerDomain: 1000 } });
     const registryRepository = new PluginRegistryRepository(db.dataSource);
     registry = new PluginRegistryService(registryRepository, config);
     for (const [plugin_id, service_type] of [['inproc-collector', 'COLLECTOR'], ['inproc-storage', 'STORAGE']] as const) {
@@ -80,7 +80,7 @@ describe('TaskRunner against PostgreSQL and in-process plugins', () => {
         trusted_secret_id: '',
         provider: 'aws',
       },
-      { domain_id: DOMAIN },
+      { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const },
     );
     const collectorId = `collector-${marker}`;
     const pluginOptions = { marker, ...options, ...(storage ? { storage_plugin: { plugin_id: 'inproc-storage', options: storage } } : {}) };
@@ -139,7 +139,7 @@ describe('TaskRunner against PostgreSQL and in-process plugins', () => {
 
   it('fails the task ERROR_COLLECTOR_SECRET, without calling the plugin, when its secret was disabled after the job was created', async () => {
     const { job, taskId, secretId } = await claimedTask('disabled', { count: 5 }, {});
-    await secrets.setState(secretId, 'DISABLED', { domain_id: DOMAIN });
+    await secrets.setState(secretId, 'DISABLED', { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const });
     await run(taskId);
     expect((await taskRow(taskId)).errors).toEqual([
       { error_code: 'ERROR_COLLECTOR_SECRET', message: `Secret ${secretId} no longer exists or is disabled.`, additional: {} },

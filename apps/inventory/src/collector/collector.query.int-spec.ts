@@ -11,7 +11,7 @@ import { CollectorService } from './collector.service';
 
 const DOMAIN = 'domain-col-a';
 const OTHER = 'domain-col-b';
-const scope = { domain_id: DOMAIN };
+const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
 
 interface Seed {
   id: string;
@@ -54,6 +54,7 @@ describe('Collector list and stat on PostgreSQL', () => {
       undefined as never,
       undefined as never,
       new SecretRepository(db.dataSource),
+      undefined as never,
       undefined as never,
     );
     for (const s of SEEDS) {

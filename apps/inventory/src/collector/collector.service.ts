@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { enumFilter, queryScope } from '../common/query-scope';
-import { RequestScope } from '../common/request-scope';
+import { RowScopeRules, enumFilter, queryScope, rowScope } from '../common/query-scope';
+import { RequestScope, workspaceForCreate } from '../common/request-scope';
+import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import { checkName } from '../common/resource-name';
 import { secretStrings } from '../common/redact';
 import { PluginClients } from '../plugin/plugin-clients';
@@ -63,6 +64,7 @@ export class CollectorService {
     private readonly clients: PluginClients,
     private readonly secretRepository: SecretRepository,
     private readonly secrets: SecretService,
+    @Inject(INVENTORY_CONFIG) private readonly config: Pick<InventoryConfig, 'quotas'>,
   ) {}
 
   /**
@@ -85,8 +87,11 @@ export class CollectorService {
     const name = checkName(request.name, true)!;
     if (!request.plugin_info) throw AppError.required('plugin_info');
     const options = (request.plugin_info.options ?? {}) as Record<string, unknown>;
-    const group = (request.resource_group as string) === 'RESOURCE_GROUP_NONE' ? (request.workspace_id ? 'WORKSPACE' : 'DOMAIN') : (request.resource_group as string);
-    if (group === 'WORKSPACE' && !request.workspace_id) throw AppError.required('workspace_id');
+    const requested = (request.resource_group as string) === 'RESOURCE_GROUP_NONE'
+      ? (request.workspace_id || scope.workspace_id ? 'WORKSPACE' : 'DOMAIN')
+      : (request.resource_group as string);
+    const { group, workspaceId } = workspaceForCreate(scope, requested, request.workspace_id);
+    if (group === 'WORKSPACE' && !workspaceId) throw AppError.required('workspace_id');
     const schedule = scheduleOf(request.schedule);
     const secretFilter = secretFilterOf(request.secret_filter);
     const collectorId = generateId(ID_PREFIX.collector);
@@ -110,9 +115,9 @@ export class CollectorService {
     entity.tags = (request.tags ?? {}) as Record<string, unknown>;
     entity.resource_group = group;
     entity.domain_id = scope.domain_id;
-    entity.workspace_id = group === 'DOMAIN' ? '*' : request.workspace_id;
+    entity.workspace_id = workspaceId;
     entity.last_collected_at = null;
-    return toCollectorInfo(await this.repository.save(entity));
+    return toCollectorInfo(await this.repository.insert(entity, this.config.quotas.collectorsPerDomain));
   }
 
   async update(request: inventoryV1.UpdateCollectorRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
@@ -139,8 +144,9 @@ export class CollectorService {
     return toCollectorInfo(await this.repository.save(entity));
   }
 
+  /** A workspace caller also reads the domain-level collectors (Cloudforet's APPEND of "*"). */
   async get(collectorId: string, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
-    return toCollectorInfo(await this.load(collectorId, scope));
+    return toCollectorInfo(await this.load(collectorId, scope, { withDomainLevel: true }));
   }
 
   /**
@@ -161,7 +167,7 @@ export class CollectorService {
 
   /** `{results, total_count?}`; not capped when the query has no page, as in Cloudforet. */
   async stat(request: inventoryV1.CollectorStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined, true)));
   }
 
   /** Asks the plugin to verify the secret(s) the collector would use. */
@@ -182,9 +188,13 @@ export class CollectorService {
     }
   }
 
-  async load(collectorId: string, scope: RequestScope): Promise<CollectorEntity> {
+  /**
+   * A collector the caller may reach. Writes and collects reach only the caller's workspace (a
+   * domain-level collector belongs to the domain's admins); reads pass `withDomainLevel`.
+   */
+  async load(collectorId: string, scope: RequestScope, rules: RowScopeRules = {}): Promise<CollectorEntity> {
     if (!collectorId) throw AppError.required('collector_id');
-    const entity = await this.repository.findOne(scope.domain_id, collectorId);
+    const entity = await this.repository.findScoped(rowScope(scope, rules), collectorId);
     if (!entity) throw AppError.notFound('Collector', 'collector_id', collectorId);
     return entity;
   }

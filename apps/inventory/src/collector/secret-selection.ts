@@ -4,10 +4,12 @@ import { CollectorEntity } from './collector.entity';
 /**
  * The secrets a collector collects with, as Cloudforet picks them: same domain and provider,
  * the collector's workspace (for a workspace collector), its secret filter when enabled, and
- * the one secret a request names.
+ * the one secret a request names; for a workspace member, its projects' secrets only.
  */
-export function secretSelectionFor(collector: CollectorEntity, secretId?: string): SecretSelection {
+export function secretSelectionFor(collector: CollectorEntity, secretId?: string, userProjects?: readonly string[]): SecretSelection {
   const selection: SecretSelection = { domain_id: collector.domain_id };
+  // a member collects with the secrets it may see (Cloudforet lists them with the member's token)
+  if (userProjects) selection.project_ids = userProjects;
   if (collector.provider) selection.provider = collector.provider;
   if (collector.resource_group === 'WORKSPACE') selection.workspace_id = collector.workspace_id;
   if (secretId) selection.secret_id = secretId;

@@ -1,30 +1,58 @@
-import type { Metadata } from '@grpc/grpc-js';
-import { AppError } from '@cloud-inventory/grpc';
+import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 
-/** Whose data a request may see and change: every read and write is filtered by it first. */
+/** Cloudforet's role types of an access token (`rol`), plus the system token (`typ: SYSTEM_TOKEN`). */
+export const ACCESS_ROLES = ['DOMAIN_ADMIN', 'WORKSPACE_OWNER', 'WORKSPACE_MEMBER'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+export type CallerRole = AccessRole | 'SYSTEM';
+
+/**
+ * Whose data a request may see and change, taken from the caller's verified token (never from the
+ * request body): every read and write is filtered by it first.
+ */
 export interface RequestScope {
   domain_id: string;
+  role: CallerRole;
+  /**
+   * The one workspace the caller acts in (WORKSPACE_OWNER / WORKSPACE_MEMBER: the token's `wid`; a
+   * system token: `x_workspace_id`). Undefined: the whole domain, where a request's workspace_id
+   * only narrows.
+   */
+  workspace_id?: string;
+  /** WORKSPACE_MEMBER: the projects it may see (the token's `projects`); undefined: every project. */
+  user_projects?: readonly string[];
 }
 
-const DOMAIN_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The workspace_id of DOMAIN-level collectors, jobs and secrets. */
+export const DOMAIN_WORKSPACE = '*';
 
-function checked(value: string): string {
-  if (!DOMAIN_ID.test(value)) throw AppError.invalid('x-domain-id must be 1-64 characters of [A-Za-z0-9_.-].');
-  return value;
+const SCOPES = new WeakMap<object, RequestScope>();
+
+/**
+ * The authentication guard binds the caller's scope to the call it checked: the gRPC Metadata
+ * object, or the HTTP request's headers object (what the controllers receive).
+ */
+export function bindScope(carrier: object, scope: RequestScope): void {
+  SCOPES.set(carrier, scope);
+}
+
+/** The scope the guard bound to this call; a call that was never checked is refused (fail closed). */
+export function boundScope(carrier: object | undefined): RequestScope {
+  const scope = carrier ? SCOPES.get(carrier) : undefined;
+  if (!scope) throw new Error('no caller scope is bound to this call: the authentication guard did not run');
+  return scope;
 }
 
 /**
- * The caller's domain. Until token authentication lands it comes from the x_domain_id gRPC
- * metadata (Cloudforet's key for system callers) or the x-domain-id HTTP header, else the
- * configured default domain. Never from the request body.
+ * The workspace a new object of the caller goes into: the caller's own for workspace callers (the
+ * request's workspace_id cannot choose another, as Cloudforet's injected params override it), else
+ * the request's. A workspace caller cannot create DOMAIN-level objects.
  */
-export function scopeFromMetadata(metadata: Metadata | undefined, defaultDomainId: string): RequestScope {
-  const value = metadata?.get('x_domain_id')[0] ?? metadata?.get('x-domain-id')[0];
-  return { domain_id: typeof value === 'string' && value ? checked(value) : defaultDomainId };
-}
-
-export function scopeFromHeaders(headers: Record<string, string | string[] | undefined>, defaultDomainId: string): RequestScope {
-  const raw = headers['x-domain-id'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return { domain_id: value ? checked(value) : defaultDomainId };
+export function workspaceForCreate(scope: RequestScope, resourceGroup: string, requestWorkspaceId: string | undefined): { group: string; workspaceId: string } {
+  if (scope.workspace_id === undefined) {
+    return { group: resourceGroup, workspaceId: resourceGroup === 'DOMAIN' ? DOMAIN_WORKSPACE : requestWorkspaceId ?? '' };
+  }
+  if (resourceGroup === 'DOMAIN') {
+    throw new AppError(ErrorCode.PERMISSION_DENIED, `A ${scope.role} cannot create DOMAIN-level resources (resource_group = DOMAIN).`);
+  }
+  return { group: resourceGroup, workspaceId: scope.workspace_id };
 }

@@ -1,17 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
-import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
-import { RequestScope, scopeFromHeaders, scopeFromMetadata } from './request-scope';
+import { RequestScope, boundScope } from './request-scope';
 
+/**
+ * The caller's scope in a controller: what the authentication guard (auth/) took from the verified
+ * token of this call. Controllers pass the gRPC metadata or the HTTP headers they received.
+ */
 @Injectable()
 export class ScopeResolver {
-  constructor(@Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig) {}
-
   fromMetadata(metadata: Metadata | undefined): RequestScope {
-    return scopeFromMetadata(metadata, this.config.defaultDomainId);
+    return boundScope(metadata);
   }
 
   fromHeaders(headers: Record<string, string | string[] | undefined>): RequestScope {
-    return scopeFromHeaders(headers, this.config.defaultDomainId);
+    return boundScope(headers);
   }
 }

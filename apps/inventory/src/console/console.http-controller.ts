@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { PublicRoute } from '../common/public-route';
 import { ConsoleFile, ConsoleFiles } from './console-files';
 
 /**
@@ -27,7 +28,9 @@ const INDEX = 'index.html';
  * content types. Files are not renamed per build, so browsers revalidate them (no-cache + ETag):
  * a new version shows at the next load and an unchanged one costs a 304.
  */
+/** Static files: open (the console signs in with a token, and every call it makes sends it). */
 @Controller()
+@PublicRoute()
 export class ConsoleHttpController {
   constructor(private readonly files: ConsoleFiles) {}
 

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthState } from '@cloud-inventory/grpc';
+import { PublicRoute } from '../common/public-route';
 
 /** GET /health for load balancers and compose: serving, and the database answers. */
 @Controller()
+@PublicRoute()
 export class HealthHttpController {
   constructor(
     private readonly state: HealthState,

@@ -8,7 +8,7 @@ export const JOB_TASK_QUERY_SCHEMA = defineResourceSchema({
   resource: 'JobTask',
   table: 'job_task',
   idKey: 'job_task_id',
-  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id', projectColumn: 'project_id' },
   fields: {
     job_task_id: 'text',
     status: 'text',

@@ -11,7 +11,7 @@ import { JobTaskService } from './job-task.service';
 
 const DOMAIN = 'domain-task-a';
 const OTHER = 'domain-task-b';
-const scope = { domain_id: DOMAIN };
+const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
 
 interface Counts {
   status: 'SUCCESS' | 'FAILURE' | 'PENDING';
@@ -141,7 +141,7 @@ describe('JobTask list and stat on PostgreSQL', () => {
     // JobTask.stat is not capped: no page, no total_count
     const unpaged = await stat({ aggregate: [{ count: { name: 'n' } }] });
     expect(unpaged).toEqual({ results: [{ n: job.tasks.length + otherJob.tasks.length }] });
-    expect(await stat({ aggregate: [{ count: { name: 'n' } }] }, { domain_id: OTHER })).toEqual({ results: [{ n: other.tasks.length }] });
+    expect(await stat({ aggregate: [{ count: { name: 'n' } }] }, { domain_id: OTHER, role: 'DOMAIN_ADMIN' as const })).toEqual({ results: [{ n: other.tasks.length }] });
   });
 
   it('refuses keys that are not JobTaskInfo fields (task_options is internal)', async () => {

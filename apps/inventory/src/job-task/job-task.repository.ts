@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { JobTaskEntity } from './job-task.entity';
 import { JOB_TASK_QUERY_SCHEMA } from './job-task.query-schema';
@@ -45,6 +46,11 @@ export class JobTaskRepository {
     return this.dataSource.getRepository(JobTaskEntity).findOneBy({ domain_id: domainId, job_task_id: jobTaskId });
   }
 
+  /** A job task the caller may reach (rowScope), else null. */
+  findScoped(where: RowWhere, jobTaskId: string): Promise<JobTaskEntity | null> {
+    return this.dataSource.getRepository(JobTaskEntity).findOneBy({ ...where, job_task_id: jobTaskId });
+  }
+
   /** list: Cloudforet's Query over JobTaskInfo's keys, scoped first. */
   search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
     return this.queries.search(query, scope, typedFilters);
@@ -54,8 +60,8 @@ export class JobTaskRepository {
     return this.queries.stat(query, scope);
   }
 
-  async delete(domainId: string, jobTaskId: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(JobTaskEntity).delete({ domain_id: domainId, job_task_id: jobTaskId });
+  async delete(where: RowWhere, jobTaskId: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(JobTaskEntity).delete({ ...where, job_task_id: jobTaskId });
     return (result.affected ?? 0) > 0;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { enumFilter, queryScope } from '../common/query-scope';
+import { enumFilter, queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { toJobTaskInfo } from './job-task.mapper';
 import { JobTaskRepository } from './job-task.repository';
@@ -15,7 +15,7 @@ export class JobTaskService {
 
   async get(jobTaskId: string, scope: RequestScope): Promise<inventoryV1.JobTaskInfo> {
     if (!jobTaskId) throw AppError.required('job_task_id');
-    const task = await this.repository.findOne(scope.domain_id, jobTaskId);
+    const task = await this.repository.findScoped(rowScope(scope, { byProject: true }), jobTaskId);
     if (!task) throw AppError.notFound('JobTask', 'job_task_id', jobTaskId);
     return toJobTaskInfo(task);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CompileOptions, QueryScope, TypedFilters } from '@cloud-inventory/query';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { sqlRows } from '../common/sql-rows';
 import { JobEntity } from './job.entity';
@@ -50,6 +51,11 @@ export class JobRepository {
     return this.dataSource.getRepository(JobEntity).findOneBy({ domain_id: domainId, job_id: jobId });
   }
 
+  /** A job the caller may reach (rowScope), else null. */
+  findScoped(where: RowWhere, jobId: string): Promise<JobEntity | null> {
+    return this.dataSource.getRepository(JobEntity).findOneBy({ ...where, job_id: jobId });
+  }
+
   findRunning(collectorId: string, requestSecretId: string, requestWorkspaceId: string): Promise<JobEntity | null> {
     return this.dataSource.getRepository(JobEntity).findOneBy({
       collector_id: collectorId,
@@ -60,9 +66,9 @@ export class JobRepository {
   }
 
   /** In the caller's transaction: deletes a job with its tasks and their queue entries (foreign keys cascade). */
-  async delete(manager: EntityManager, domainId: string, jobId: string): Promise<boolean> {
-    const deleted = await manager.query(`DELETE FROM job WHERE domain_id = $1 AND job_id = $2 RETURNING job_id`, [domainId, jobId]);
-    return sqlRows(deleted).length > 0;
+  async delete(manager: EntityManager, where: RowWhere, jobId: string): Promise<boolean> {
+    const result = await manager.getRepository(JobEntity).delete({ ...where, job_id: jobId });
+    return (result.affected ?? 0) > 0;
   }
 
   /** In the caller's transaction: deletes a collector's jobs (with their tasks); returns their ids. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { queryScope } from '../common/query-scope';
+import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { toJobInfo } from './job.mapper';
 import { JobRepository } from './job.repository';
@@ -29,9 +29,10 @@ export function jobStatusFilter(status: string | undefined): string | undefined 
 export class JobService {
   constructor(private readonly repository: JobRepository) {}
 
+  /** A workspace caller also reads the jobs of domain-level collectors (Cloudforet's APPEND of "*"). */
   async get(jobId: string, scope: RequestScope): Promise<inventoryV1.JobInfo> {
     if (!jobId) throw AppError.required('job_id');
-    const job = await this.repository.findOne(scope.domain_id, jobId);
+    const job = await this.repository.findScoped(rowScope(scope, { withDomainLevel: true }), jobId);
     if (!job) throw AppError.notFound('Job', 'job_id', jobId);
     return toJobInfo(job);
   }
@@ -52,13 +53,16 @@ export class JobService {
     return { results: results.map((row) => toProtoShape(JOB_INFO, row, complete) as unknown as inventoryV1.JobInfo), total_count };
   }
 
-  /** Job.stat always pages (Cloudforet's set_query_page_limit), so it always has total_count. */
+  /**
+   * Job.stat always pages (Cloudforet's set_query_page_limit), so it always has total_count. It sees
+   * what list sees, domain-level jobs included (Cloudforet's Job.stat forgets the "*").
+   */
   async stat(request: inventoryV1.JobStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined), { alwaysPage: true }));
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined, true), { alwaysPage: true }));
   }
 
   /** Job.analyze pages too (set_query_page_limit): `{results, more}`. */
   async analyze(request: inventoryV1.JobAnalyzeQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.repository.analyze(request.query, queryScope(scope, undefined), { alwaysPage: true }));
+    return asStruct(await this.repository.analyze(request.query, queryScope(scope, undefined, true), { alwaysPage: true }));
   }
 }

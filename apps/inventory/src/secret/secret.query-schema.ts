@@ -8,7 +8,7 @@ export const SECRET_QUERY_SCHEMA = defineResourceSchema({
   resource: 'Secret',
   table: 'secret',
   idKey: 'secret_id',
-  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id', projectColumn: 'project_id' },
   fields: {
     secret_id: 'text',
     name: 'text',

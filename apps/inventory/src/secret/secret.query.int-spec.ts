@@ -12,11 +12,11 @@ describe('Secret list and stat on PostgreSQL', () => {
   let service: SecretService;
   const protoJson = ProtoJson.load(['secretV1']);
   const decode = <T>(type: string, json: Record<string, unknown>) => protoJson.decode<T>(`spaceone.api.secret.v1.${type}`, json);
-  const scope = { domain_id: 'domain-secret-a' };
+  const scope = { domain_id: 'domain-secret-a', role: 'DOMAIN_ADMIN' as const };
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    service = new SecretService(new SecretRepository(db.dataSource), new SecretCipher(randomBytes(32)));
+    service = new SecretService(new SecretRepository(db.dataSource), new SecretCipher(randomBytes(32)), { quotas: { collectorsPerDomain: 1000, secretsPerDomain: 1000 } });
     for (const [i, provider] of ['aws', 'aws', 'google_cloud', 'aws'].entries()) {
       await service.create(
         decode<secretV1.CreateSecretRequest>('CreateSecretRequest', {
@@ -25,7 +25,7 @@ describe('Secret list and stat on PostgreSQL', () => {
           data: { api_key: `key-${i}-never-listed` },
           ...(i === 3 ? { workspace_id: 'ws-1' } : {}),
         }),
-        i === 1 ? { domain_id: 'domain-secret-b' } : scope,
+        i === 1 ? { domain_id: 'domain-secret-b', role: 'DOMAIN_ADMIN' as const } : scope,
       );
     }
   });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { insertWithinDomainQuota } from '../common/domain-quota';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { SecretEntity } from './secret.entity';
 import { SECRET_QUERY_SCHEMA } from './secret.query-schema';
@@ -16,6 +18,8 @@ export interface SecretSelection {
   exclude_service_account_ids?: string[];
   schema_ids?: string[];
   exclude_schema_ids?: string[];
+  /** A workspace member's collect: only the secrets of its projects. */
+  project_ids?: readonly string[];
 }
 
 @Injectable()
@@ -30,8 +34,10 @@ export class SecretRepository {
     return this.dataSource.getRepository(SecretEntity);
   }
 
-  insert(entity: SecretEntity): Promise<SecretEntity> {
-    return this.repo.save(entity);
+  /** Inserts a new secret unless its domain already has `quota` of them (ERROR_QUOTA_EXCEEDED). */
+  insert(entity: SecretEntity, quota: number): Promise<SecretEntity> {
+    const limit = { table: 'secret', noun: 'secrets', setting: 'DOMAIN_MAX_SECRETS', limit: quota } as const;
+    return insertWithinDomainQuota(this.dataSource, limit, entity.domain_id, (manager) => manager.save(entity));
   }
 
   save(entity: SecretEntity): Promise<SecretEntity> {
@@ -42,8 +48,13 @@ export class SecretRepository {
     return this.repo.findOneBy({ domain_id: domainId, secret_id: secretId });
   }
 
-  async delete(domainId: string, secretId: string): Promise<boolean> {
-    const result = await this.repo.delete({ domain_id: domainId, secret_id: secretId });
+  /** A secret the caller may reach (rowScope), else null. */
+  findScoped(where: RowWhere, secretId: string): Promise<SecretEntity | null> {
+    return this.repo.findOneBy({ ...where, secret_id: secretId });
+  }
+
+  async delete(where: RowWhere, secretId: string): Promise<boolean> {
+    const result = await this.repo.delete({ ...where, secret_id: secretId });
     return (result.affected ?? 0) > 0;
   }
 
@@ -75,6 +86,7 @@ export class SecretRepository {
       qb.andWhere({ service_account_id: Not(In(selection.exclude_service_account_ids)) });
     }
     if (selection.schema_ids) qb.andWhere({ schema_id: In(selection.schema_ids) });
+    if (selection.project_ids) qb.andWhere({ project_id: In([...selection.project_ids]) });
     if (selection.exclude_schema_ids?.length) qb.andWhere({ schema_id: Not(In(selection.exclude_schema_ids)) });
     return qb.orderBy('s.created_at', 'ASC').getMany();
   }

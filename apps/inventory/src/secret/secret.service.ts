@@ -3,8 +3,9 @@ import { AppError } from '@cloud-inventory/grpc';
 import { Struct, secretV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { enumFilter, queryScope } from '../common/query-scope';
-import { RequestScope } from '../common/request-scope';
+import { enumFilter, queryScope, rowScope } from '../common/query-scope';
+import { RequestScope, workspaceForCreate } from '../common/request-scope';
+import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import { checkName } from '../common/resource-name';
 import { SecretCipher } from './secret-cipher';
 import { SecretEntity } from './secret.entity';
@@ -29,15 +30,17 @@ export class SecretService {
   constructor(
     private readonly repository: SecretRepository,
     @Inject(SecretCipher) private readonly cipher: SecretCipher,
+    @Inject(INVENTORY_CONFIG) private readonly config: Pick<InventoryConfig, 'quotas'>,
   ) {}
 
   async create(request: secretV1.CreateSecretRequest, scope: RequestScope): Promise<secretV1.SecretInfo> {
     const name = checkName(request.name, true)!;
     const data = checkData(request.data);
-    const group = (request.resource_group as string) === 'RESOURCE_GROUP_NONE'
-      ? request.workspace_id ? (request.project_id ? 'PROJECT' : 'WORKSPACE') : 'DOMAIN'
+    const requested = (request.resource_group as string) === 'RESOURCE_GROUP_NONE'
+      ? request.workspace_id || scope.workspace_id ? (request.project_id ? 'PROJECT' : 'WORKSPACE') : 'DOMAIN'
       : (request.resource_group as string);
-    if ((group === 'WORKSPACE' || group === 'PROJECT') && !request.workspace_id) throw AppError.required('workspace_id');
+    const { group, workspaceId } = workspaceForCreate(scope, requested, request.workspace_id);
+    if ((group === 'WORKSPACE' || group === 'PROJECT') && !workspaceId) throw AppError.required('workspace_id');
     if (group === 'PROJECT' && !request.project_id) throw AppError.required('project_id');
     const entity = new SecretEntity();
     entity.secret_id = generateId(ID_PREFIX.secret);
@@ -48,12 +51,12 @@ export class SecretService {
     entity.tags = (request.tags ?? {}) as Record<string, unknown>;
     entity.resource_group = group;
     entity.domain_id = scope.domain_id;
-    entity.workspace_id = group === 'DOMAIN' ? '*' : request.workspace_id;
+    entity.workspace_id = workspaceId;
     entity.project_id = group === 'PROJECT' ? request.project_id : '';
     entity.service_account_id = request.service_account_id ?? '';
     entity.trusted_secret_id = request.trusted_secret_id ?? '';
     entity.encrypted_data = this.cipher.encrypt(entity.secret_id, data);
-    return toSecretInfo(await this.repository.insert(entity));
+    return toSecretInfo(await this.repository.insert(entity, this.config.quotas.secretsPerDomain));
   }
 
   async update(request: secretV1.UpdateSecretRequest, scope: RequestScope): Promise<secretV1.SecretInfo> {
@@ -80,7 +83,7 @@ export class SecretService {
 
   async delete(secretId: string, scope: RequestScope): Promise<void> {
     if (!secretId) throw AppError.required('secret_id');
-    if (!(await this.repository.delete(scope.domain_id, secretId))) throw AppError.notFound('Secret', 'secret_id', secretId);
+    if (!(await this.repository.delete(rowScope(scope, { byProject: true }), secretId))) throw AppError.notFound('Secret', 'secret_id', secretId);
   }
 
   async get(secretId: string, scope: RequestScope): Promise<secretV1.SecretInfo> {
@@ -114,7 +117,7 @@ export class SecretService {
 
   private async load(secretId: string, scope: RequestScope): Promise<SecretEntity> {
     if (!secretId) throw AppError.required('secret_id');
-    const entity = await this.repository.findOne(scope.domain_id, secretId);
+    const entity = await this.repository.findScoped(rowScope(scope, { byProject: true }), secretId);
     if (!entity) throw AppError.notFound('Secret', 'secret_id', secretId);
     return entity;
   }

@@ -14,10 +14,15 @@ import {
 } from './request-value';
 import { SqlParams } from './sql-params';
 
-/** Whose rows a query may see: the caller's domain (from its credentials) and, when given, workspace(s). */
+/**
+ * Whose rows a query may see: the caller's domain (from its credentials) and, when given,
+ * workspace(s) and the projects a workspace member may see (applied to resources whose schema has
+ * a project column; the others do not belong to projects).
+ */
 export interface QueryScope {
   readonly domain_id: string;
   readonly workspace_id?: string | readonly string[];
+  readonly project_id?: readonly string[];
 }
 
 /**
@@ -45,7 +50,7 @@ export function queryRecord(query: unknown): JsonRecord {
   return query;
 }
 
-/** `domain_id = $1 [AND workspace_id = $2 | = ANY($2)]`, always first in the WHERE clause. */
+/** `domain_id = $1 [AND workspace_id = $2 | = ANY($2)] [AND project_id = ANY($3)]`, always first in the WHERE clause. */
 export function scopeCondition(schema: ResourceSchema, scope: QueryScope, params: SqlParams): string {
   if (!isRecord(scope) || typeof scope.domain_id !== 'string' || scope.domain_id === '') {
     throw new Error('the query scope needs the caller domain_id');
@@ -61,6 +66,14 @@ export function scopeCondition(schema: ResourceSchema, scope: QueryScope, params
     } else {
       throw new Error('workspace_id in the query scope must be a string or a list of strings');
     }
+  }
+  const projects = scope.project_id;
+  // only a resource that belongs to projects (its schema names a project column) is narrowed by them
+  if (projects !== undefined && schema.projectColumn !== undefined) {
+    if (!Array.isArray(projects) || !projects.every((item) => typeof item === 'string')) {
+      throw new Error('project_id in the query scope must be a list of strings');
+    }
+    parts.push(`${schema.projectColumn} = ANY(${params.add(projects.map((item) => checkText(item, 'project_id')), 'text[]')})`);
   }
   return parts.join(' AND ');
 }

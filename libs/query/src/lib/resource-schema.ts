@@ -33,7 +33,7 @@ export interface ResourceSchemaDefinition {
   /** API key of the primary key; the tiebreaker appended to every sort. */
   idKey: string;
   /** Scope columns; every query is first restricted by them. */
-  scope: { domainColumn: string; workspaceColumn?: string };
+  scope: { domainColumn: string; workspaceColumn?: string; projectColumn?: string };
   /** API key → field. A bare type is shorthand for `{ type }` with the column named like the key. */
   fields: Record<string, FieldType | FieldDefinition>;
   /** Fields searched by `keyword` (Cloudforet's `append_keyword_filter`). */
@@ -62,6 +62,7 @@ export interface ResourceSchema {
   readonly idKey: string;
   readonly domainColumn: string;
   readonly workspaceColumn: string | undefined;
+  readonly projectColumn: string | undefined;
   readonly fields: ReadonlyMap<string, SchemaField>;
   readonly keywordFields: readonly string[];
   readonly defaultSort: readonly Required<SortKey>[];
@@ -121,6 +122,7 @@ export function defineResourceSchema(definition: ResourceSchemaDefinition): Reso
     domainColumn: quoteIdentifier(definition.scope.domainColumn),
     workspaceColumn:
       definition.scope.workspaceColumn === undefined ? undefined : quoteIdentifier(definition.scope.workspaceColumn),
+    projectColumn: definition.scope.projectColumn === undefined ? undefined : quoteIdentifier(definition.scope.projectColumn),
     fields,
     keywordFields: Object.freeze([...keywordFields]),
     defaultSort: Object.freeze(defaultSort),

@@ -67,6 +67,17 @@ describe('compileSearch', () => {
     expect(compiled.count.values).toEqual(['domain-1', ['ws-1', 'ws-2'], 'domain-2']);
   });
 
+  it('scopes a workspace member by its projects, on resources that belong to projects only', () => {
+    const compiled = compileSearch(cloudServiceSchema, {}, { domain_id: 'domain-1', workspace_id: 'ws-1', project_id: ['project-1'] });
+    expect(compiled.count.text).toBe(
+      'SELECT count(*) AS total FROM "cloud_service" WHERE "domain_id" = $1::text AND "workspace_id" = $2::text AND "project_id" = ANY($3::text[])',
+    );
+    expect(compiled.count.values).toEqual(['domain-1', 'ws-1', ['project-1']]);
+    expect(compileSearch(jobSchema, {}, { domain_id: 'domain-1', project_id: ['project-1'] }).count.text).toBe(
+      'SELECT count(*) AS total FROM "job" WHERE "domain_id" = $1::text',
+    );
+  });
+
   it('wraps filter_or in parentheses so it cannot widen the scope', () => {
     const compiled = compileSearch(jobSchema, { filter_or: [{ k: 'domain_id', v: 'domain-2', o: 'eq' }, { k: 'status', v: 'SUCCESS', o: 'eq' }] }, SCOPE);
     expect(compiled.count.text).toContain('WHERE "domain_id" = $1::text AND ("domain_id" = $2::text OR "status" = $3::text)');

@@ -14,7 +14,7 @@ export const cloudServiceSchema = defineResourceSchema({
   resource: 'CloudService',
   table: 'cloud_service',
   idKey: 'cloud_service_id',
-  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id', projectColumn: 'project_id' },
   fields: {
     cloud_service_id: 'text',
     name: 'text',
