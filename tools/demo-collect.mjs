@@ -2,15 +2,31 @@
 // creates a synthetic collector and two secrets, starts a collect, and prints the job as it runs.
 //
 //   npm run demo                    (INVENTORY_URL=http://127.0.0.1:8080, COUNT=10000 by default)
+//
+// It calls with the embedded default's admin token (DATA_DIR/admin.token, .data by default), or the
+// token in INVENTORY_TOKEN (e.g. one minted by `docker compose run --rm inventory-api node main.js token`).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 const base = process.env.INVENTORY_URL ?? 'http://127.0.0.1:8080';
 const count = Number(process.env.COUNT ?? 10000);
+const tokenFile = join(process.env.DATA_DIR ?? '.data', 'admin.token');
+let token = process.env.INVENTORY_TOKEN;
+if (!token) {
+  try {
+    token = readFileSync(tokenFile, 'utf8').trim();
+  } catch {
+    console.error(`No token: ${tokenFile} is missing (\`npm start\` writes it) and INVENTORY_TOKEN is not set.`);
+    process.exit(1);
+  }
+}
 
 async function call(path, body) {
   let response;
   try {
     response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
   } catch {

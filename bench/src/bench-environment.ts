@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgresHandle, freePort, startEmbeddedPostgres, withDatabase } from '@cloud-inventory/database';
-import { AppProcess, get, grpcHealth, InventoryGrpcClient, startApp, waitFor } from '@cloud-inventory/testing';
+import { ADMIN, AppProcess, credentialsOf, get, grpcHealth, InventoryGrpcClient, startApp, TestTokens, waitFor } from '@cloud-inventory/testing';
 
 /**
  * The inventory's tuning variables a user may set around a bench run (e.g.
@@ -42,7 +42,10 @@ export interface BenchEnvironmentOptions {
 
 /** One inventory process on one database, with a gRPC client to it. */
 export interface InventoryInstance {
+  /** Calls as DOMAIN_ADMIN of domain-default (its token in the metadata). */
   grpc: InventoryGrpcClient;
+  /** The HTTP headers of that admin (Authorization: Bearer). */
+  headers: Record<string, string>;
   grpcAddress: string;
   httpUrl: string;
   databaseUrl: string;
@@ -150,6 +153,11 @@ export class BenchEnvironment {
     }
     const grpcAddress = `127.0.0.1:${grpcPort}`;
     const httpUrl = `http://127.0.0.1:${httpPort}`;
+    // the inventory trusts this key; the bench calls with an admin token minted from it
+    const tokens = new TestTokens();
+    const signingKeyFile = join(logDir, 'auth-signing-key.pem');
+    writeFileSync(signingKeyFile, tokens.privateKeyPem, { mode: 0o600 });
+    const credentials = credentialsOf(await tokens.mint(ADMIN, { ttlSeconds: 7 * 86_400 }));
     const child = startApp(
       'inventory',
       {
@@ -159,15 +167,17 @@ export class BenchEnvironment {
         INVENTORY_HTTP_HOST: '127.0.0.1',
         INVENTORY_HTTP_PORT: String(httpPort),
         INVENTORY_PLUGINS: `synthetic=collector@${this.collectorPluginAddress}`,
+        AUTH_SIGNING_KEY_FILE: signingKeyFile,
         ...tuning,
         ...this.options.inventoryEnv,
         ...env,
       },
       logDir,
     );
-    const grpc = new InventoryGrpcClient(grpcAddress);
+    const grpc = new InventoryGrpcClient(grpcAddress, credentials.metadata);
     const instance: InventoryInstance = {
       grpc,
+      headers: credentials.headers,
       grpcAddress,
       httpUrl,
       databaseUrl,

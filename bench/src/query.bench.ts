@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { compileSearch, compileStat, CompiledSearch, CompiledStat, ResultObject, SqlStatement, toResultObject } from '@cloud-inventory/query';
 import { JsonRecord as Json, post } from '@cloud-inventory/testing';
@@ -43,7 +42,7 @@ export interface QueryCase {
   query: Json;
 }
 
-/** The inventory's default domain: the bench's collectors (created without x_domain_id) collect into it. */
+/** The domain of the bench's admin token: its collectors collect into it. */
 export const QUERY_BENCH_DOMAIN = 'domain-default';
 
 /**
@@ -257,15 +256,13 @@ function statementsOf(compiled: CompiledSearch | CompiledStat): { rows?: SqlStat
 function apiPaths(inventory: InventoryInstance, queryCase: QueryCase, repeat: number): PathRunner[] {
   const route = `/inventory/v1/cloud-service/${queryCase.verb}`;
   const body = JSON.stringify({ query: queryCase.query });
-  const metadata = new grpc.Metadata();
-  metadata.set('x_domain_id', QUERY_BENCH_DOMAIN);
   const read = (answer: unknown) => answer as Outcome;
   return [
     {
       path: 'http',
       repeat,
       run: async () => {
-        const response = await post(inventory.httpUrl, route, body, { 'x-domain-id': QUERY_BENCH_DOMAIN });
+        const response = await post(inventory.httpUrl, route, body, inventory.headers);
         if (response.status !== 200) throw new Error(`POST ${route} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
         return response.body;
       },
@@ -274,7 +271,7 @@ function apiPaths(inventory: InventoryInstance, queryCase: QueryCase, repeat: nu
     {
       path: 'grpc',
       repeat,
-      run: () => inventory.grpc.call('CloudService', queryCase.verb, { query: queryCase.query }, metadata),
+      run: () => inventory.grpc.call('CloudService', queryCase.verb, { query: queryCase.query }),
       read,
     },
   ];

@@ -73,5 +73,9 @@ done
 
 "$work/compose" up -d --no-build --scale inventory-worker=3
 step "stack started"
+# a token as a user mints one: the inventory's own command, in its image, with the stack's signing key
+COMPOSE_TEST_TOKEN=$("$work/compose" run --rm --no-deps -T inventory-api node main.js token --role DOMAIN_ADMIN --ttl 1h)
+export COMPOSE_TEST_TOKEN
+step "token minted"
 COMPOSE_TEST_BIN="$work/compose" npx jest -c deploy/jest.compose.config.cts --runInBand
 step "tests passed"

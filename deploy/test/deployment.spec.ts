@@ -30,8 +30,6 @@ const IMAGE_REPOSITORY = 'cloud-inventory';
 const PENDING_ENV: Record<string, string> = {
   INVENTORY_ROLES: 'issue 11: roles',
   SHUTDOWN_GRACE_SECONDS: 'issue 11: graceful shutdown',
-  AUTH_SIGNING_KEY_FILE: 'issue 12: authentication',
-  AUTH_JWKS_FILE: 'issue 12: authentication',
 };
 /** Read by libraries when they need it, not necessarily while starting. */
 const RUNTIME_ENV = new Set(['NODE_ENV']);

@@ -12,11 +12,12 @@ import { InventoryGrpcClient, JsonRecord, waitFor } from '@cloud-inventory/testi
 const composeBin = process.env['COMPOSE_TEST_BIN'];
 if (!composeBin) throw new Error('run this through `npm run test:compose` (deploy/compose/test-compose.sh)');
 
-// Authentication (issue 12) is not there yet; once it is, the test mints a token and sends it here.
+// test-compose.sh mints a DOMAIN_ADMIN token inside the stack (`node main.js token` in the API's image)
 const token = process.env['COMPOSE_TEST_TOKEN'];
+if (!token) throw new Error('COMPOSE_TEST_TOKEN is missing: test-compose.sh mints it');
 const metadata = new grpc.Metadata();
-if (token) metadata.set('token', token);
-const httpHeaders: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+metadata.set('token', token);
+const httpHeaders: Record<string, string> = { authorization: `Bearer ${token}` };
 
 function compose(...args: string[]): string {
   return execFileSync(composeBin!, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,12 +34,12 @@ const httpUrl = `http://${published('inventory-api', 8080)}`;
  * One HTTP request on a connection of its own: Docker's port proxy keeps an idle keep-alive connection
  * open on this side after the app closed it, so a reused one can fail with "other side closed".
  */
-function http(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> {
+function http(method: 'GET' | 'POST', path: string, body?: unknown, headers = httpHeaders): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const sent = request(
       `${httpUrl}${path}`,
-      { method, agent: false, headers: { ...httpHeaders, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -163,6 +164,9 @@ describe('docker-compose stack (three workers), from outside', () => {
     const consolePage = await http('GET', '/console/');
     expect([consolePage.status, consolePage.text]).toEqual([200, expect.stringContaining('<html')]);
     expect((await http('GET', '/console/vendor/chart.umd.min.js')).status).toBe(200);
+    // the API needs the token minted with the stack's signing key
+    expect((await http('POST', '/inventory/v1/job/list', {}, {})).status).toBe(401);
+    expect((await http('POST', '/inventory/v1/job/list', {})).status).toBe(200);
     // the inventory connects as the owner of its database, not as a superuser
     expect(sql(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).toBe('f');
     expect(sql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'inventory'`)).toBe('inventory');

@@ -74,18 +74,19 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
   });
 
   it('stores the endpoint, token and domain once (0600), and lets the environment and flags override them', async () => {
-    const set = await cli(['config', 'set', '--endpoint', stack.grpcAddress, '--token', 'eyJhbGciOiJub25lIn0.e30.stored-token', '--domain', 'domain-default']);
+    // the stack's admin token: every later test calls the real inventory with it
+    const set = await cli(['config', 'set', '--endpoint', stack.grpcAddress, '--token', stack.token, '--domain', 'domain-default']);
     expect(set.code).toBe(0);
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
       endpoint: stack.grpcAddress,
-      token: 'eyJhbGciOiJub25lIn0.e30.stored-token',
+      token: stack.token,
       domain: 'domain-default',
     });
 
     const shown = await json(['config', 'show']);
     expect(shown).toMatchObject({ endpoint: stack.grpcAddress, endpoint_from: 'config', token_from: 'config', domain: 'domain-default' });
-    expect(JSON.stringify(shown)).not.toContain('stored-token');
+    expect(JSON.stringify(shown)).not.toContain(stack.token.split('.')[2]);
     expect(await json(['config', 'show'], { env: { CLOUD_INVENTORY_ENDPOINT: 'env-host:1' } })).toMatchObject({ endpoint: 'env-host:1', endpoint_from: 'env' });
     expect(await json(['config', 'show', '--endpoint', 'flag-host:2'], { env: { CLOUD_INVENTORY_ENDPOINT: 'env-host:1' } })).toMatchObject({
       endpoint: 'flag-host:2',
@@ -111,7 +112,7 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
       const fromConfig = await cli(['collector', 'get', 'collector-x', '--endpoint', `127.0.0.1:${port}`]);
       const fromFile = await cli(['collector', 'get', 'collector-x', '--endpoint', `127.0.0.1:${port}`, '--token', '@admin.token', '--domain', 'other']);
       expect(seen.map((m) => [m.get('token')[0], m.get('x_domain_id')[0]])).toEqual([
-        ['eyJhbGciOiJub25lIn0.e30.stored-token', 'domain-default'],
+        [stack.token, 'domain-default'],
         ['token-from-a-file', 'other'],
       ]);
       // UNAUTHENTICATED has its own exit code
@@ -120,6 +121,9 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     } finally {
       server.forceShutdown();
     }
+    // the real inventory refuses a token it cannot verify, with the same exit code
+    const refused = await cli(['collector', 'list', '--token', 'not-a-token']);
+    expect([refused.code, refused.stderr]).toEqual([6, expect.stringContaining('UNAUTHENTICATED')]);
   });
 
   it('creates, shows, lists and updates a collector', async () => {

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { post, Stack, startStack } from '@cloud-inventory/testing';
+import { Stack, startStack } from '@cloud-inventory/testing';
 
 /** Bad input gets a clear error with the right status, over gRPC and HTTP, and writes nothing. */
 describe('bad input (gRPC and HTTP)', () => {
@@ -34,10 +34,10 @@ describe('bad input (gRPC and HTTP)', () => {
       ['/inventory/v1/cloud-service/get', { cloud_service_id: 'cloud-svc-000000000000' }],
       ['/secret/v1/secret/get', { secret_id: 'secret-000000000000' }],
     ] as const) {
-      const response = await post(stack.httpUrl, path, body);
+      const response = await stack.post(path, body);
       expect({ path, status: response.status, code: response.body.code }).toEqual({ path, status: 404, code: 'ERROR_NOT_FOUND' });
     }
-    expect((await post(stack.httpUrl, '/inventory/v1/nothing/here', {})).status).toBe(404);
+    expect((await stack.post('/inventory/v1/nothing/here', {})).status).toBe(404);
   });
 
   it('answers INVALID_ARGUMENT / 400 for missing fields, naming them, and writes nothing', async () => {
@@ -50,16 +50,16 @@ describe('bad input (gRPC and HTTP)', () => {
       code: status.INVALID_ARGUMENT,
       details: expect.stringContaining('key = data'),
     });
-    const missingPlugin = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'no plugin' });
+    const missingPlugin = await stack.post('/inventory/v1/collector/create', { name: 'no plugin' });
     expect(missingPlugin).toMatchObject({ status: 400, body: { code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('plugin_info') } });
-    const unknownPlugin = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'nope' } });
+    const unknownPlugin = await stack.post('/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'nope' } });
     expect(unknownPlugin).toMatchObject({ status: 404, body: { message: expect.stringContaining('nope') } });
     expect(await counts()).toEqual(before);
   });
 
   it('answers 400 for malformed JSON and for wrong types, naming the field, and writes nothing', async () => {
     const before = await counts();
-    const malformed = await post(stack.httpUrl, '/inventory/v1/collector/create', '{"name": "x",');
+    const malformed = await stack.post('/inventory/v1/collector/create', '{"name": "x",');
     expect(malformed).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT', message: expect.stringContaining('not valid JSON') } });
     const cases: [string, unknown, string][] = [
       ['/inventory/v1/collector/create', { name: 42, plugin_info: { plugin_id: 'synthetic' } }, 'name must be a string'],
@@ -74,7 +74,7 @@ describe('bad input (gRPC and HTTP)', () => {
       ['/inventory/v1/job/list', [1, 2], 'body must be a JSON object'],
     ];
     for (const [path, body, message] of cases) {
-      const response = await post(stack.httpUrl, path, body);
+      const response = await stack.post(path, body);
       expect({ path, status: response.status, message: response.body.message }).toEqual({
         path,
         status: 400,
@@ -94,7 +94,11 @@ describe('bad input (gRPC and HTTP)', () => {
       '["sk-do-not-echo-5",',
     ];
     for (const body of malformed) {
-      const response = await fetch(`${stack.httpUrl}/secret/v1/secret/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${stack.httpUrl}/secret/v1/secret/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+        body,
+      });
       const text = await response.text();
       expect({ body, status: response.status, code: JSON.parse(text).code, message: JSON.parse(text).message }).toEqual({
         body,
@@ -109,7 +113,8 @@ describe('bad input (gRPC and HTTP)', () => {
   });
 
   it('rejects a plugin registration that is not host:port, and a collect of a secret the collector cannot use', async () => {
-    await expect(stack.grpc.call('Plugin', 'register', { plugin_id: 'p', endpoint: 'not an endpoint', service_type: 'COLLECTOR' })).rejects.toMatchObject({
+    const system = await stack.as({ domain: 'domain-default', role: 'SYSTEM' });
+    await expect(system.grpc.call('Plugin', 'register', { plugin_id: 'p', endpoint: 'not an endpoint', service_type: 'COLLECTOR' })).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
     const collector = await stack.grpc.call('Collector', 'create', {
@@ -127,18 +132,22 @@ describe('bad input (gRPC and HTTP)', () => {
 
   it('keeps each domain to its own data: another domain sees nothing and cannot reach it by id', async () => {
     const mine = await stack.grpc.call('Collector', 'create', { name: 'mine', provider: 'synthetic', plugin_info: { plugin_id: 'synthetic' } });
-    const other = { 'x-domain-id': 'domain-other' };
-    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] }, other)).status).toBe(404);
-    expect((await post(stack.httpUrl, '/inventory/v1/collector/list', {}, other)).body).toEqual({ results: [], total_count: 0 });
-    expect((await post(stack.httpUrl, '/inventory/v1/collector/collect', { collector_id: mine['collector_id'] }, other)).status).toBe(404);
-    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] })).status).toBe(200);
-    expect((await post(stack.httpUrl, '/inventory/v1/collector/get', { collector_id: mine['collector_id'] }, { 'x-domain-id': "x'; DROP TABLE job;--" })).status).toBe(400);
+    const other = await stack.as({ domain: 'domain-other', role: 'DOMAIN_ADMIN' });
+    expect((await other.post('/inventory/v1/collector/get', { collector_id: mine['collector_id'] })).status).toBe(404);
+    expect((await other.post('/inventory/v1/collector/list', {})).body).toEqual({ results: [], total_count: 0 });
+    expect((await other.post('/inventory/v1/collector/collect', { collector_id: mine['collector_id'] })).status).toBe(404);
+    expect((await stack.post('/inventory/v1/collector/get', { collector_id: mine['collector_id'] })).status).toBe(200);
+    // a system token acts for the domain x-domain-id names, which must be an id
+    const system = await stack.as({ domain: 'domain-default', role: 'SYSTEM' });
+    expect((await system.post('/inventory/v1/collector/get', { collector_id: mine['collector_id'] })).status).toBe(200);
+    expect((await system.post('/inventory/v1/collector/get', { collector_id: mine['collector_id'] }, { 'x-domain-id': "x'; DROP TABLE job;--" })).status).toBe(400);
   });
 
   it('answers UNAVAILABLE / 503 when creating a collector whose plugin does not answer, and writes nothing', async () => {
     const before = await counts();
-    await stack.grpc.call('Plugin', 'register', { plugin_id: 'gone', endpoint: '127.0.0.1:1', service_type: 'COLLECTOR' });
-    const response = await post(stack.httpUrl, '/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'gone' } });
+    const system = await stack.as({ domain: 'domain-default', role: 'SYSTEM' });
+    await system.grpc.call('Plugin', 'register', { plugin_id: 'gone', endpoint: '127.0.0.1:1', service_type: 'COLLECTOR' });
+    const response = await stack.post('/inventory/v1/collector/create', { name: 'x', plugin_info: { plugin_id: 'gone' } });
     expect(response).toMatchObject({ status: 503, body: { code: 'ERROR_GRPC_CONNECTION', message: expect.stringContaining('unreachable') } });
     expect(await counts()).toEqual(before);
   });

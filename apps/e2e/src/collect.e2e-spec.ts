@@ -195,7 +195,8 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
 
   it('ends the task FAILURE when the plugin is unreachable', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
-    await stack.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint: dead, service_type: 'COLLECTOR' });
+    const system = await stack.as({ domain: 'domain-default', role: 'SYSTEM' });
+    await system.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint: dead, service_type: 'COLLECTOR' });
     try {
       const { job, tasks } = await collect();
       expect(job).toMatchObject({ status: 'FAILURE', remained_tasks: 0, failure_tasks: 2 });
@@ -203,7 +204,7 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
         expect(task['errors'][0]).toMatchObject({ error_code: 'ERROR_COLLECTOR_PLUGIN', message: expect.stringContaining('unreachable') });
       }
     } finally {
-      await stack.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint: stack.collectorPluginAddress, service_type: 'COLLECTOR' });
+      await system.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint: stack.collectorPluginAddress, service_type: 'COLLECTOR' });
     }
   });
 

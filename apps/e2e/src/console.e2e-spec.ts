@@ -18,7 +18,8 @@ import { get, JsonRecord, LooseJson, post, Stack, startStack, waitForJob, WORKSP
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = join(WORKSPACE, 'dist/test-output/console');
-const TOKEN = 'console-e2e-token';
+/** The stack's admin token, set once it runs. */
+let TOKEN = '';
 
 const FLEET_COUNT = 90; // per secret
 const FAULTY_COUNT = 12;
@@ -77,7 +78,7 @@ describe('web console, in Chromium, against the real stack', () => {
   const pageProblems: string[] = [];
 
   const api = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const answer = await post(stack.httpUrl, `/${path}`, body, headers);
+    const answer = await stack.post(`/${path}`, body, headers);
     if (answer.status !== 200) throw new Error(`${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}\n${stack.logs()}`);
     return answer.body;
   };
@@ -93,6 +94,7 @@ describe('web console, in Chromium, against the real stack', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startStack();
+    TOKEN = stack.token;
     const fleet = await api('inventory/v1/collector/create', {
       name: 'fleet',
       provider: 'synthetic',
@@ -389,7 +391,7 @@ describe('web console, in Chromium, against the real stack', () => {
 
   it('says plainly what the API refused: its code and message', async () => {
     const badFilter = [{ k: 'no_such_key', v: 'x', o: 'eq' }];
-    const refused = await post(stack.httpUrl, '/inventory/v1/cloud-service/list', { query: { filter: badFilter, page: { start: 1, limit: 25 } } });
+    const refused = await stack.post('/inventory/v1/cloud-service/list', { query: { filter: badFilter, page: { start: 1, limit: 25 } } });
     expect(refused.status).toBe(400);
     await open(`#/resources?filter=${encodeURIComponent(JSON.stringify(badFilter))}`);
     const alert = page.getByRole('alert');
@@ -442,12 +444,14 @@ describe('web console, in Chromium, against the real stack', () => {
     );
   });
 
-  it('sends the chosen domain as x-domain-id: another domain sees none of these collectors; signing out forgets the token', async () => {
+  it('sends the chosen domain as x-domain-id (a system token acts for it): another domain sees none of these collectors; signing out forgets the token', async () => {
+    const system = (await stack.as({ domain: 'domain-elsewhere', role: 'SYSTEM' })).token;
     await open('#/collectors');
     await hasText(page.locator('#collectors tbody tr'), 'fleet');
     await page.getByRole('link', { name: 'Change' }).click();
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
     expect(await page.getByLabel('API token').inputValue()).toBe(TOKEN);
+    await page.getByLabel('API token').fill(system);
     await page.getByLabel('Domain').fill('domain-elsewhere');
     await page.getByLabel('Remember me on this device').check();
     const from = apiRequests.length;
@@ -457,7 +461,7 @@ describe('web console, in Chromium, against the real stack', () => {
     expect(await page.locator('#session-domain').textContent()).toBe('domain-elsewhere');
     const sent = await Promise.all(apiRequests.slice(from).map((request) => request.allHeaders()));
     expect(sent.length).toBeGreaterThan(1);
-    for (const headers of sent) expect([headers['x-domain-id'], headers['authorization']]).toEqual(['domain-elsewhere', `Bearer ${TOKEN}`]);
+    for (const headers of sent) expect([headers['x-domain-id'], headers['authorization']]).toEqual(['domain-elsewhere', `Bearer ${system}`]);
     expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 1]);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
 import { ProtoJson } from '@cloud-inventory/grpc';
-import { get, JsonRecord, post, Stack, startStack } from '@cloud-inventory/testing';
+import { get, JsonRecord, Stack, startStack } from '@cloud-inventory/testing';
 
 /**
  * Routes and protos cannot drift: every google.api.http binding of the contract (main routes and
@@ -89,8 +89,8 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
       });
       const http =
         binding.verb === 'get'
-          ? await fetch(`${stack.httpUrl}${binding.path}`).then(async (r) => ({ status: r.status, body: await r.json() }))
-          : await post(stack.httpUrl, binding.path, {});
+          ? await fetch(`${stack.httpUrl}${binding.path}`, { headers: { authorization: `Bearer ${stack.token}` } }).then(async (r) => ({ status: r.status, body: await r.json() }))
+          : await stack.post(binding.path, {});
       const where = `${binding.verb.toUpperCase()} ${binding.path} (${binding.service}.${binding.method})`;
       if (grpcCode === status.UNIMPLEMENTED) {
         unimplemented.push(where);
@@ -135,7 +135,7 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
       expect.arrayContaining(['POST /inventory/v1/cloud-service/export (CloudService.export)', 'POST /inventory/v1/region/list (Region.list)']),
     );
     // a route outside the contract is still not found
-    expect(await post(stack.httpUrl, '/inventory/v1/region/nothing', {})).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
+    expect(await stack.post('/inventory/v1/region/nothing', {})).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
   });
 
   it('documents the request examples of the seeds, each one a request the API accepts', async () => {
@@ -153,7 +153,7 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       const examples = item['post']?.requestBody?.content['application/json'].examples ?? {};
       for (const [name, example] of Object.entries(examples as Record<string, { value: unknown }>)) {
-        const response = await post(stack.httpUrl, path, example.value);
+        const response = await stack.post(path, example.value);
         expect({ path, name, status: response.status === 404 ? 200 : response.status, body: response.status === 200 || response.status === 404 ? undefined : response.body }).toEqual({
           path,
           name,

@@ -290,7 +290,7 @@ describe('query fuzz against the running HTTP API', () => {
         const route = ROUTES[index % ROUTES.length];
         index += 1;
         const sent = body(route);
-        const response = await post(stack.httpUrl, route.path, typeof sent === 'string' ? sent : JSON.stringify(sent)).catch((error: Error) => ({
+        const response = await stack.post(route.path, typeof sent === 'string' ? sent : JSON.stringify(sent)).catch((error: Error) => ({
           status: -1,
           body: { message: error.message },
         }));
@@ -329,6 +329,6 @@ describe('query fuzz against the running HTTP API', () => {
     expect(counts[400]).toBeGreaterThan(COUNT / 20);
     expect(stack.inventory.log()).not.toContain('Unexpected error');
     // the tables are still there and still answer
-    expect((await post(stack.httpUrl, '/inventory/v1/cloud-service/list', { query: { count_only: true } })).body.total_count).toBe(20);
+    expect((await stack.post('/inventory/v1/cloud-service/list', { query: { count_only: true } })).body.total_count).toBe(20);
   });
 });

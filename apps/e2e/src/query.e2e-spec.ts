@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { get, JsonRecord, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { get, JsonRecord, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The query API end to end, over gRPC and HTTP, on jobs, tasks and cloud services produced by real
@@ -110,7 +110,7 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
 
   it('Job list {"query": {}} (the seeds\' example): every job, newest first, in the JobsInfo shape, same over gRPC and HTTP', async () => {
     const overGrpc = await stack.grpc.call('Job', 'list', { query: {} });
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/job/list', { query: {} });
+    const overHttp = await stack.post('/inventory/v1/job/list', { query: {} });
     expect(overHttp.status).toBe(200);
     expect(overHttp.body).toEqual(overGrpc);
     expect(overGrpc['total_count']).toBe(3);
@@ -118,12 +118,12 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
     for (const job of overGrpc['results']) expect(Object.keys(job).sort()).toEqual(JOB_INFO_KEYS);
     expect(overGrpc['results'][0]).toEqual(await stack.grpc.call('Job', 'get', { job_id: jobs[2]['job_id'] }));
     // the older routes of the seeds answer the same
-    expect((await post(stack.httpUrl, '/inventory/v1/jobs/search', { query: {} })).body).toEqual(overGrpc);
+    expect((await stack.post('/inventory/v1/jobs/search', { query: {} })).body).toEqual(overGrpc);
   });
 
   it('Job list with the reference request (§3.1): the failed job, only the fields asked for plus the sort key', async () => {
     const request = listExample(collectorId);
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/job/list', request);
+    const overHttp = await stack.post('/inventory/v1/job/list', request);
     expect(overHttp.status).toBe(200);
     expect(overHttp.body).toEqual({
       results: [
@@ -145,17 +145,17 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
   });
 
   it('GET /inventory/v1/jobs?status=SUCCESS (the older route): the typed filters as query parameters', async () => {
-    const response = await get(stack.httpUrl, `/inventory/v1/jobs?status=SUCCESS&collector_id=${collectorId}`);
+    const response = await get(stack.httpUrl, `/inventory/v1/jobs?status=SUCCESS&collector_id=${collectorId}`, { authorization: `Bearer ${stack.token}` });
     expect(response.status).toBe(200);
     expect(response.body.total_count).toBe(2);
     expect(response.body.results.map((j: { status: string }) => j.status)).toEqual(['SUCCESS', 'SUCCESS']);
-    expect((await get(stack.httpUrl, '/inventory/v1/jobs?status=ERROR')).body.results.map((j: { job_id: string }) => j.job_id)).toEqual([jobs[1]['job_id']]);
-    expect((await get(stack.httpUrl, '/inventory/v1/jobs?status=EXPLODED')).status).toBe(400);
+    expect((await get(stack.httpUrl, '/inventory/v1/jobs?status=ERROR', { authorization: `Bearer ${stack.token}` })).body.results.map((j: { job_id: string }) => j.job_id)).toEqual([jobs[1]['job_id']]);
+    expect((await get(stack.httpUrl, '/inventory/v1/jobs?status=EXPLODED', { authorization: `Bearer ${stack.token}` })).status).toBe(400);
   });
 
   it('JobTask stat with the reference request (§3.2): a per-status summary of one job', async () => {
     const request = taskStatExample(jobs[1]['job_id']);
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/job-task/stat', request);
+    const overHttp = await stack.post('/inventory/v1/job-task/stat', request);
     expect(overHttp.status).toBe(200);
     expect(overHttp.body).toEqual({
       results: [{ status: 'FAILURE', tasks: 2, created: 0, updated: 0, failures: 2, slow: 0 }],
@@ -168,7 +168,7 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
   });
 
   it('Job analyze with the reference request (§3.3): jobs and tasks per collector pivoted by status', async () => {
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/job/analyze', ANALYZE_EXAMPLE);
+    const overHttp = await stack.post('/inventory/v1/job/analyze', ANALYZE_EXAMPLE);
     expect(overHttp.status).toBe(200);
     expect(overHttp.body.more).toBe(false);
     expect(overHttp.body.results).toHaveLength(1);
@@ -209,15 +209,15 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
       ],
       total_count: 2,
     };
-    expect(await post(stack.httpUrl, '/inventory/v1/job/stat', request)).toEqual({ status: 200, body: expected });
-    expect(await post(stack.httpUrl, '/inventory/v1/jobs/stat', request)).toEqual({ status: 200, body: expected });
+    expect(await stack.post('/inventory/v1/job/stat', request)).toEqual({ status: 200, body: expected });
+    expect(await stack.post('/inventory/v1/jobs/stat', request)).toEqual({ status: 200, body: expected });
     expect(await stack.grpc.call('Job', 'stat', request)).toEqual(expected);
     expect(await stack.grpc.call('Job', 'stat', { query: { distinct: 'status' } })).toEqual({ results: ['FAILURE', 'SUCCESS'], total_count: 2 });
   });
 
   it('CloudService list/stat/analyze over the collected resources: API keys, default state rule, narrowed rows', async () => {
     const total = 2 * COUNT;
-    const listed = await post(stack.httpUrl, '/inventory/v1/cloud-service/list', {
+    const listed = await stack.post('/inventory/v1/cloud-service/list', {
       provider: 'synthetic',
       query: {
         filter: [
@@ -236,7 +236,7 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
     expect(listed.body.results[0].reference).toEqual({ resource_id: expect.stringMatching(/^syn-1-/) });
 
     const stat = { query: { aggregate: [{ group: { keys: [{ key: 'account', name: 'account' }, { key: 'cloud_service_type', name: 'type' }], fields: [{ operator: 'count', name: 'count' }] } }, { sort: [{ key: 'account' }, { key: 'type' }] }] } };
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/cloud-service/stat', stat);
+    const overHttp = await stack.post('/inventory/v1/cloud-service/stat', stat);
     expect(overHttp.status).toBe(200);
     expect(overHttp.body).toEqual(await stack.grpc.call('CloudService', 'stat', stat));
     expect(overHttp.body.results.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(total);
@@ -245,20 +245,19 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
     const analyze = { query: { group_by: ['account'], fields: { resources: { operator: 'count' }, cores: { key: 'data.hardware.core', operator: 'sum' } }, sort: [{ key: 'account' }] } };
     const analyzed = await stack.grpc.call('CloudService', 'analyze', analyze);
     expect(analyzed).toEqual({ results: [expect.objectContaining({ account: '111111111111', resources: COUNT }), expect.objectContaining({ account: '222222222222', resources: COUNT })], more: false });
-    expect((await post(stack.httpUrl, '/inventory/v1/cloud-service/analyze', analyze)).body).toEqual(analyzed);
+    expect((await stack.post('/inventory/v1/cloud-service/analyze', analyze)).body).toEqual(analyzed);
   });
 
   it('keeps every query inside the caller domain: another domain sees nothing, a filter cannot widen it', async () => {
-    const other = { 'x-domain-id': 'domain-elsewhere' };
-    expect((await post(stack.httpUrl, '/inventory/v1/job/list', { query: {} }, other)).body).toEqual({ results: [], total_count: 0 });
-    const widened = await post(
-      stack.httpUrl,
-      '/inventory/v1/job/list',
-      { query: { filter_or: [{ k: 'domain_id', v: ['domain-default', 'domain-elsewhere'], o: 'in' }] } },
-      other,
-    );
+    const elsewhere = await stack.as({ domain: 'domain-elsewhere', role: 'DOMAIN_ADMIN' });
+    expect((await elsewhere.post('/inventory/v1/job/list', { query: {} })).body).toEqual({ results: [], total_count: 0 });
+    const widened = await elsewhere.post('/inventory/v1/job/list', {
+      query: { filter_or: [{ k: 'domain_id', v: ['domain-default', 'domain-elsewhere'], o: 'in' }] },
+    });
     expect(widened.body).toEqual({ results: [], total_count: 0 });
-    expect((await post(stack.httpUrl, '/inventory/v1/cloud-service/stat', { query: { aggregate: [{ count: { name: 'n' } }] } }, other)).body).toEqual({ results: [] });
+    expect((await elsewhere.post('/inventory/v1/cloud-service/stat', { query: { aggregate: [{ count: { name: 'n' } }] } })).body).toEqual({ results: [] });
+    // the x-domain-id header names the domain of a system token only: an access token's domain stays its own
+    expect((await elsewhere.post('/inventory/v1/job/list', { query: {} }, { 'x-domain-id': 'domain-default' })).body).toEqual({ results: [], total_count: 0 });
   });
 
   it('answers a bad query with INVALID_ARGUMENT / 400 and Cloudforet\'s "ERROR_…: message"', async () => {
@@ -267,8 +266,8 @@ describe('query API end to end (gRPC and HTTP, jobs from real collects)', () => 
       code: status.INVALID_ARGUMENT,
       details: expect.stringMatching(/^ERROR_DB_QUERY: /),
     });
-    expect(await post(stack.httpUrl, '/inventory/v1/job/list', bad)).toMatchObject({ status: 400, body: { code: 'ERROR_DB_QUERY' } });
-    const unknownKey = await post(stack.httpUrl, '/inventory/v1/cloud-service/list', { query: { filter: [{ k: 'identity_key', v: 'x', o: 'eq' }] } });
+    expect(await stack.post('/inventory/v1/job/list', bad)).toMatchObject({ status: 400, body: { code: 'ERROR_DB_QUERY' } });
+    const unknownKey = await stack.post('/inventory/v1/cloud-service/list', { query: { filter: [{ k: 'identity_key', v: 'x', o: 'eq' }] } });
     expect(unknownKey).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_PARAMETER', message: expect.stringContaining('identity_key') } });
     await expect(stack.grpc.call('Job', 'stat', { query: {} })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/^ERROR_REQUIRED_PARAMETER: /) });
     await expect(stack.grpc.call('Job', 'analyze', { query: { group_by: ['status'] } })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });

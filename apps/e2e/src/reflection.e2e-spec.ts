@@ -98,14 +98,17 @@ function dependenciesFirst(files: Map<string, FileDescriptorProto>): FileDescrip
 }
 
 /** A unary call with types built from reflected descriptors only: JSON in, JSON out. */
-async function callByReflection(address: string, registry: FileRegistry, service: string, methodName: string, json: object): Promise<LooseJson> {
+/** `token`: the inventory's gRPC metadata `token` (the plugins take none). */
+async function callByReflection(address: string, registry: FileRegistry, service: string, methodName: string, json: object, token?: string): Promise<LooseJson> {
   const method: DescMethod | undefined = registry.getService(service)?.methods.find((m) => m.name === methodName);
   if (!method) throw new Error(`${service}.${methodName} is not in the reflected descriptors`);
   const request = toBinary(method.input, fromJson(method.input, json as never, { registry }));
   const channel = new grpc.Client(address, grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  if (token) metadata.set('token', token);
   try {
     const bytes = await new Promise<Buffer>((resolve, reject) =>
-      channel.makeUnaryRequest(`/${service}/${method.name}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(request), new grpc.Metadata(), { deadline: Date.now() + 20_000 }, (error, answer) =>
+      channel.makeUnaryRequest(`/${service}/${method.name}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(request), metadata, { deadline: Date.now() + 20_000 }, (error, answer) =>
         error ? reject(error) : resolve(answer!),
       ),
     );
@@ -155,7 +158,7 @@ describe('gRPC reflection, as clients that build their stubs from it use it', ()
   it('makes a real call to each server with types built from reflected descriptors alone', async () => {
     const inventory = await discover(stack.grpcAddress, 'v1');
     const created = await stack.grpc.call('Collector', 'create', { name: 'reflected', provider: 'synthetic', plugin_info: { plugin_id: 'synthetic', options: { count: 1 } } });
-    const listed = await callByReflection(stack.grpcAddress, inventory.registry, 'spaceone.api.inventory.v1.Collector', 'list', { collector_id: created['collector_id'] });
+    const listed = await callByReflection(stack.grpcAddress, inventory.registry, 'spaceone.api.inventory.v1.Collector', 'list', { collector_id: created['collector_id'] }, stack.token);
     expect(listed).toMatchObject({ total_count: 1, results: [{ collector_id: created['collector_id'], name: 'reflected', plugin_info: { plugin_id: 'synthetic', options: { count: 1 } } }] });
 
     // google.api.http arrives as the extension it is: a client can read the HTTP route of a method
@@ -193,19 +196,23 @@ describe('generated clients and the proto-loader servers agree', () => {
   it('on enums and Structs with nested lists, nulls and numbers, in both directions', async () => {
     const tags = { team: 'ops', weight: -1.5, big: 2 ** 53 - 1, on: true, none: null, list: [1, 'two', null, [3, [4]], { five: 5 }], nested: { empty: {}, emptyList: [] } };
     const channel = new grpc.Client(stack.grpcAddress, grpc.credentials.createInsecure());
+    // the plugin registry takes a system token
+    const system = await stack.as({ domain: 'domain-default', role: 'SYSTEM' });
+    const metadata = new grpc.Metadata();
+    metadata.set('token', system.token);
     try {
       const plugins = unaryClient(channel, inventoryV1Grpc.PluginService);
       const registered = await plugins.register(
         { plugin_id: 'typed-client', endpoint: 'localhost:1', service_type: inventoryV1Grpc.PluginServiceType.STORAGE, name: 'typed', version: '1', tags },
-        { deadlineMs: 20_000 },
+        { deadlineMs: 20_000, metadata },
       );
       expect(registered).toMatchObject({ plugin_id: 'typed-client', service_type: inventoryV1Grpc.PluginServiceType.STORAGE, tags });
       // the proto-loader client reads what the generated one wrote, and the reverse
-      const generic = await stack.grpc.call('Plugin', 'get', { plugin_id: 'typed-client' });
+      const generic = await system.grpc.call('Plugin', 'get', { plugin_id: 'typed-client' });
       expect(generic).toMatchObject({ service_type: 'STORAGE', tags });
-      const typed = await plugins.get({ plugin_id: 'typed-client' }, { deadlineMs: 20_000 });
+      const typed = await plugins.get({ plugin_id: 'typed-client' }, { deadlineMs: 20_000, metadata });
       expect(typed).toEqual(registered);
-      const listed = await plugins.list({ query: undefined, plugin_id: '', service_type: inventoryV1Grpc.PluginServiceType.COLLECTOR }, { deadlineMs: 20_000 });
+      const listed = await plugins.list({ query: undefined, plugin_id: '', service_type: inventoryV1Grpc.PluginServiceType.COLLECTOR }, { deadlineMs: 20_000, metadata });
       expect(listed.results.map((plugin) => [plugin.plugin_id, plugin.service_type])).toEqual([['synthetic', inventoryV1Grpc.PluginServiceType.COLLECTOR]]);
     } finally {
       channel.close();

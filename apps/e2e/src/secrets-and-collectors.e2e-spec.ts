@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { inventoryInvariantViolations, JsonRecord, LooseJson, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, LooseJson, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The lifecycle calls of secrets and collectors over the wire, each over gRPC and over HTTP, each
@@ -29,7 +29,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
 
   /** POST over HTTP that must answer 200; returns the body. */
   async function http(path: string, body: unknown): Promise<LooseJson> {
-    const response = await post(stack.httpUrl, path, body);
+    const response = await stack.post(path, body);
     expect({ path, status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({ path, status: 200, body: undefined });
     return response.body;
   }
@@ -96,7 +96,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     const overGrpc = await rejection(stack.grpc.call('Collector', 'collect', { collector_id: collectorId }));
     expect(overGrpc).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringMatching(/^ERROR_COLLECTOR_COLLECTING: .*already collecting/) });
     expect(overGrpc.details).toContain(running['job_id']);
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/collector/collect', { collector_id: collectorId });
+    const overHttp = await stack.post('/inventory/v1/collector/collect', { collector_id: collectorId });
     expect(overHttp).toMatchObject({ status: 409, body: { code: 'ERROR_COLLECTOR_COLLECTING', message: expect.stringContaining(running['job_id']) } });
 
     // the refusals were about the running job, and wrote nothing
@@ -139,7 +139,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     expect(second.tasks).toMatchObject([{ status: 'SUCCESS', created_count: COUNT, disconnected_count: COUNT }]);
     expect(await accounts(collectorId)).toEqual(['300000000004']);
 
-    const overHttp = await post(stack.httpUrl, '/secret/v1/secret/update-data', { secret_id: secretId, data: { account_id: '300000000005', api_key: `${LEAK}-3` } });
+    const overHttp = await stack.post('/secret/v1/secret/update-data', { secret_id: secretId, data: { account_id: '300000000005', api_key: `${LEAK}-3` } });
     expect(overHttp).toEqual({ status: 200, body: {} });
     await collect(collectorId);
     expect(await accounts(collectorId)).toEqual(['300000000005']);
@@ -192,8 +192,8 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     expect(await stack.grpc.call('Secret', 'delete', { secret_id: first })).toEqual({});
     await expect(stack.grpc.call('Secret', 'get', { secret_id: first })).rejects.toMatchObject({ code: status.NOT_FOUND });
     expect(await http('/secret/v1/secret/delete', { secret_id: second })).toEqual({});
-    expect((await post(stack.httpUrl, '/secret/v1/secret/get', { secret_id: second })).status).toBe(404);
-    expect((await post(stack.httpUrl, '/secret/v1/secret/delete', { secret_id: second })).status).toBe(404);
+    expect((await stack.post('/secret/v1/secret/get', { secret_id: second })).status).toBe(404);
+    expect((await stack.post('/secret/v1/secret/delete', { secret_id: second })).status).toBe(404);
     expect((await http('/secret/v1/secret/list', { query: { filter: [{ k: 'secret_id', v: [first, second, third], o: 'in' }] } }))['results'].map((s: { secret_id: string }) => s.secret_id)).toEqual([third]);
 
     const after = await collect(collectorId);
@@ -228,8 +228,8 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     const gone = async ({ collectorId, jobs, tasks }: (typeof collectors)[number]) => {
       await expect(stack.grpc.call('Collector', 'get', { collector_id: collectorId })).rejects.toMatchObject({ code: status.NOT_FOUND });
       expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(0);
-      for (const jobId of jobs) expect((await post(stack.httpUrl, '/inventory/v1/job/get', { job_id: jobId })).status).toBe(404);
-      for (const taskId of tasks) expect((await post(stack.httpUrl, '/inventory/v1/job-task/get', { job_task_id: taskId })).status).toBe(404);
+      for (const jobId of jobs) expect((await stack.post('/inventory/v1/job/get', { job_id: jobId })).status).toBe(404);
+      for (const taskId of tasks) expect((await stack.post('/inventory/v1/job-task/get', { job_task_id: taskId })).status).toBe(404);
       expect(await stored(collectorId)).toEqual({ jobs: 0, tasks: 0, queued: 0 });
       expect(await countCloudServices(collectorId)).toBe(COUNT);
     };

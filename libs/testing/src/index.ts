@@ -3,3 +3,4 @@ export * from './inventory-clients';
 export * from './inventory-invariants';
 export * from './json';
 export * from './stack';
+export * from './tokens';

@@ -14,11 +14,20 @@ function serviceName(service: InventoryService | 'Secret'): string {
 /**
  * A gRPC client of the inventory, as a dynamic client (spacectl, grpcurl) uses it: service and
  * method by name, the request checked against the .proto and sent with the generic codec.
+ * `defaultMetadata` (a token, x_domain_id) goes with every call; a call's own metadata overrides it.
  */
 export class InventoryGrpcClient {
   private readonly clients = new Map<string, grpc.Client>();
 
-  constructor(private readonly address: string) {}
+  constructor(
+    private readonly address: string,
+    private readonly defaultMetadata: Record<string, string> = {},
+  ) {}
+
+  /** Another client of the same server, calling with other credentials. */
+  withMetadata(metadata: Record<string, string>): InventoryGrpcClient {
+    return new InventoryGrpcClient(this.address, metadata);
+  }
 
   private client(service: InventoryService | 'Secret'): grpc.Client {
     let client = this.clients.get(service);
@@ -32,7 +41,10 @@ export class InventoryGrpcClient {
 
   call<T = JsonRecord>(service: InventoryService | 'Secret', method: string, request: Record<string, unknown>, metadata?: grpc.Metadata): Promise<T> {
     const requestType = protoJson.service(serviceName(service)).methods[method].resolvedRequestType!.fullName.replace(/^\./, '');
-    return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata });
+    const sent = new grpc.Metadata();
+    for (const [key, value] of Object.entries(this.defaultMetadata)) sent.set(key, value);
+    for (const [key, values] of Object.entries(metadata?.getMap() ?? {})) sent.set(key, values as string);
+    return unaryCall<unknown, T>(this.client(service), method, protoJson.toWire(requestType, request), { deadlineMs: 30_000, metadata: sent });
   }
 
   close(): void {
@@ -56,8 +68,8 @@ export async function post<T = LooseJson>(baseUrl: string, path: string, body: u
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function get<T = LooseJson>(baseUrl: string, path: string): Promise<HttpResult<T>> {
-  const response = await fetch(`${baseUrl}${path}`);
+export async function get<T = LooseJson>(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  const response = await fetch(`${baseUrl}${path}`, { headers });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }

@@ -1,15 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@cloud-inventory/database';
 import { createTestDatabase, TestDatabase } from '@cloud-inventory/database/testing';
 import { AppProcess, startApp, waitFor } from './app-process';
-import { get, grpcHealth, InventoryGrpcClient } from './inventory-clients';
-import { JsonRecord } from './json';
+import { get, grpcHealth, HttpResult, InventoryGrpcClient, post } from './inventory-clients';
+import { JsonRecord, LooseJson } from './json';
+import { ADMIN, credentialsOf, Identity, TestTokens } from './tokens';
+
+/** Clients of the stack that call as one identity (its token, and x_domain_id for a system token). */
+export interface Caller {
+  identity: Identity;
+  token: string;
+  grpc: InventoryGrpcClient;
+  /** HTTP POST with the caller's Authorization (and x-domain-id) headers; `headers` add or override. */
+  post<T = LooseJson>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
+  headers: Record<string, string>;
+}
 
 export interface Stack {
+  /** gRPC client of the inventory, calling as DOMAIN_ADMIN of domain-default (the `token` metadata). */
   grpc: InventoryGrpcClient;
+  /** That admin's token. */
+  token: string;
+  /** HTTP POST as that admin. */
+  post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
+  /** Clients that call as another identity: another role, domain or workspace, or a system token. */
+  as(identity: Identity): Promise<Caller>;
+  /** The key the inventory trusts (AUTH_SIGNING_KEY_FILE), to mint any token. */
+  tokens: TestTokens;
   grpcAddress: string;
   httpUrl: string;
   collectorPluginAddress: string;
@@ -44,6 +64,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const collectorPluginAddress = `127.0.0.1:${collectorPort}`;
   const storagePluginAddress = `127.0.0.1:${storagePort}`;
   const database: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase('e2e');
+  // the inventory trusts this key (its public half); the tests mint tokens with it
+  const tokens = new TestTokens();
+  const signingKeyFile = join(workDir, 'auth-signing-key.pem');
+  writeFileSync(signingKeyFile, tokens.privateKeyPem, { mode: 0o600 });
   const databaseUrl = options.databaseUrl ?? database!.url;
   const collectorPlugin = startApp('collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorPluginAddress }, workDir);
   const storagePlugin = startApp('storage-plugin', { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir }, workDir);
@@ -58,6 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       INVENTORY_PLUGINS: `synthetic=collector@${collectorPluginAddress},file-storage=storage@${storagePluginAddress}`,
       QUEUE_POLL_MS: '200',
       INGEST_BATCH_SIZE: '100',
+      AUTH_SIGNING_KEY_FILE: signingKeyFile,
       ...options.inventoryEnv,
     },
     workDir,
@@ -67,9 +92,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs = () => processes.map((p) => `----- ${p.name} -----\n${p.log()}`).join('\n');
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const grpcAddress = `127.0.0.1:${grpcPort}`;
-  const grpc = new InventoryGrpcClient(grpcAddress);
+  const callers: InventoryGrpcClient[] = [];
+  const as = async (identity: Identity): Promise<Caller> => {
+    const token = await tokens.mint(identity);
+    const { metadata, headers } = credentialsOf(token, identity);
+    const client = new InventoryGrpcClient(grpcAddress, metadata);
+    callers.push(client);
+    return { identity, token, grpc: client, headers, post: (path, body, extra = {}) => post(httpUrl, path, body, { ...headers, ...extra }) };
+  };
+  const admin = await as(ADMIN);
+  const grpc = admin.grpc;
   const stop = async () => {
-    grpc.close();
+    for (const client of callers) client.close();
     await Promise.all(processes.map((p) => p.stop()));
     await database?.drop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
@@ -87,6 +121,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   return {
     grpc,
+    token: admin.token,
+    post: admin.post,
+    as,
+    tokens,
     grpcAddress,
     httpUrl,
     collectorPluginAddress,

@@ -42,7 +42,7 @@ export function navigate(hash, value) {
 function showSession() {
   const session = currentSession();
   document.getElementById('session').hidden = !session;
-  document.getElementById('session-domain').textContent = session ? session.domainId || 'default' : '';
+  document.getElementById('session-domain').textContent = session ? session.domainId || 'of the token' : '';
   // changing the token or the domain comes back to the page the user was on
   const { path } = parseHash();
   if (path !== '/sign-in') document.getElementById('session-change').href = `#/sign-in?next=${encodeURIComponent(location.hash || '#/jobs')}`;

@@ -1,4 +1,5 @@
-// Sign in: a token (sent as Authorization: Bearer) and the domain to look at (x-domain-id). The
+// Sign in: a token (sent as Authorization: Bearer) and, for a system token, the domain it acts for
+// (x-domain-id; an access token's domain is its own). The
 // pair is tried against the API before it is kept, so a wrong token is said here, not on every page.
 import { api } from '../api.js';
 import { errorAlert } from '../components.js';
@@ -22,7 +23,7 @@ export async function render({ main, query, setTitle, navigate }) {
     'form',
     { class: 'card', novalidate: true, 'aria-labelledby': 'sign-in-title' },
     h('div', { class: 'field' }, h('label', { for: 'token' }, 'API token'), token, h('p', { class: 'hint', id: 'token-hint' }, 'Sent as Authorization: Bearer with every request. Leave it empty if your server does not ask for one.')),
-    h('div', { class: 'field' }, h('label', { for: 'domain' }, 'Domain'), domain, h('p', { class: 'hint', id: 'domain-hint' }, 'The domain whose inventory you see (sent as x-domain-id). Empty: the server’s default domain.')),
+    h('div', { class: 'field' }, h('label', { for: 'domain' }, 'Domain'), domain, h('p', { class: 'hint', id: 'domain-hint' }, 'For a system token: the domain it acts for (sent as x-domain-id). An access token always shows its own domain.')),
     h('div', { class: 'field' }, h('span', { class: 'inline' }, remember, h('label', { for: 'remember' }, 'Remember me on this device')), h('p', { class: 'hint' }, 'Otherwise the token is forgotten when this tab closes.')),
     submit,
   );
