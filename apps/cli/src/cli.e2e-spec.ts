@@ -357,8 +357,13 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('NOT_FOUND');
     expect((await cli(['collect', 'collector-000000000000', '--follow'])).code).toBe(4);
-    // another domain does not see this one's collector
-    expect((await cli(['collector', 'get', collectorId, '--domain', 'another-domain'])).code).toBe(4);
+    // another domain (its token's) does not see this one's collector; --domain names the domain of a system token only
+    const otherDomain = await stack.tokens.mint({ domain: 'another-domain', role: 'DOMAIN_ADMIN' });
+    expect((await cli(['collector', 'get', collectorId, '--token', otherDomain])).code).toBe(4);
+    expect((await cli(['collector', 'get', collectorId, '--domain', 'another-domain'])).code).toBe(0);
+    const system = await stack.tokens.mint({ domain: 'domain-default', role: 'SYSTEM' });
+    expect((await cli(['collector', 'get', collectorId, '--token', system, '--domain', 'another-domain'])).code).toBe(4);
+    expect((await cli(['collector', 'get', collectorId, '--token', system, '--domain', 'domain-default'])).code).toBe(0);
 
     // a filter the CLI cannot read is a usage error, nothing is sent; one the server refuses is INVALID_ARGUMENT
     const unreadable = await cli(['cloud-service', 'list', '-f', '=x', '--endpoint', '127.0.0.1:1']);
