@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, ProtoJson } from '@cloud-inventory/grpc';
 import { secretV1 } from '@cloud-inventory/proto';
-import { CollectorEntity } from '../collector/collector.entity';
-import { CollectorRepository } from '../collector/collector.repository';
 import { SecretCipher } from '../secret/secret-cipher';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
-import { RequestScope } from './request-scope';
+import { RequestScope } from '../common/request-scope';
+import { CollectorEntity } from './collector.entity';
+import { CollectorRepository } from './collector.repository';
 
 const QUOTA = 3;
 const protoJson = ProtoJson.load(['secretV1']);
