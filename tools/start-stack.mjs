@@ -69,6 +69,6 @@ for (const name of apps) start(name);
 console.log(
   `Starting: collector plugin ${env.COLLECTOR_PLUGIN_LISTEN}, storage plugin ${env.STORAGE_PLUGIN_LISTEN}, ` +
     `inventory gRPC ${env.INVENTORY_GRPC_LISTEN ?? '0.0.0.0:50051'} and HTTP port ${env.INVENTORY_HTTP_PORT ?? 8080}` +
-    (env.DATABASE_URL ? '' : ` (embedded PostgreSQL, data in ${env.DATA_DIR ?? '.data'})`) +
+    (env.DATABASE_URL ? '' : ` (embedded PostgreSQL, data in ${env.DATA_DIR ?? '.data'}; admin token in ${env.DATA_DIR ?? '.data'}/admin.token)`) +
     '. Ctrl-C stops everything.',
 );

@@ -91,6 +91,8 @@ function errorResponses(): Record<string, Schema> {
   });
   return {
     '400': response('INVALID_ARGUMENT: a malformed body, a missing parameter, or a query the compiler refuses (ERROR_DB_QUERY, ERROR_INVALID_PARAMETER, ...)'),
+    '401': response('UNAUTHENTICATED (ERROR_AUTHENTICATE_FAILURE): no token, or one that cannot be verified'),
+    '403': response("PERMISSION_DENIED: the token's role may not call this RPC (README: Tokens and roles)"),
     '404': response('NOT_FOUND, or access is denied'),
     '500': response('INTERNAL: an unexpected error; error_id is in the log'),
   };
@@ -107,7 +109,7 @@ function operationFor(binding: HttpBinding, schemas: ProtoSchemas, existing: Sch
     description:
       `gRPC \`/${binding.requestType.parent?.fullName.replace(/^\./, '') ?? ''}.${binding.service}/${binding.method}\`: ` +
       `\`${requestName}\` → \`${componentName(binding.responseType)}\`.` +
-      ' Scoped by the caller domain (header `x-domain-id`, or the default domain).',
+      " Needs a token (`Authorization: Bearer`); scoped by the token's domain and workspace (a system token's by `x-domain-id` / `x-workspace-id`).",
     tags: [binding.service],
     responses: {
       '200': {
@@ -154,7 +156,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'objects (Query, StatisticsQuery, AnalyzeQuery). Errors are `{"code": "ERROR_…", "message": "…"}`.',
     )
     .setVersion('v1')
-    .addGlobalParameters({ name: 'x-domain-id', in: 'header', required: false, schema: { type: 'string' }, description: "The caller's domain (else the configured default)" })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Cloudforet's access or system token" })
+    .addSecurityRequirements('bearer')
+    .addGlobalParameters(
+      { name: 'x-domain-id', in: 'header', required: false, schema: { type: 'string' }, description: 'With a system token: the domain it acts for' },
+      { name: 'x-workspace-id', in: 'header', required: false, schema: { type: 'string' }, description: 'With a system token: the workspace it acts for' },
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas = new ProtoSchemas();
