@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page, Request } from 'playwright-core';
-import { get, JsonRecord, LooseJson, post, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
+import { get, JsonRecord, LooseJson, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
 
 /**
  * The web console in a real browser (Debian's Chromium, driven by playwright-core) against the

@@ -1,4 +1,4 @@
-import { post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * Thousands of random and hostile list/stat/analyze bodies against the running HTTP API (odd keys,

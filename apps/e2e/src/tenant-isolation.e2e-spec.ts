@@ -50,7 +50,7 @@ function contractRpcs(): Rpc[] {
       if (nested instanceof protobuf.Service && PACKAGES.some((pkg) => nested.fullName === `.${pkg}.${nested.name}`)) {
         for (const method of nested.methodsArray) {
           method.resolve();
-          const rule = (method.parsedOptions ?? []).map((o: Record<string, any>) => o['(google.api.http)']).find(Boolean) as Record<string, string> | undefined;
+          const rule = (method.parsedOptions ?? []).map((o: Record<string, unknown>) => o['(google.api.http)']).find(Boolean) as Record<string, string> | undefined;
           const verb = rule && ['get', 'post'].find((v) => typeof rule[v] === 'string');
           rpcs.push({
             service: nested.fullName.slice(1),

@@ -25,7 +25,7 @@ export interface Stack {
   /** That admin's token. */
   token: string;
   /** HTTP POST as that admin. */
-  post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
+  post<T = LooseJson>(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
   /** Clients that call as another identity: another role, domain or workspace, or a system token. */
   as(identity: Identity): Promise<Caller>;
   /** The key the inventory trusts (AUTH_SIGNING_KEY_FILE), to mint any token. */

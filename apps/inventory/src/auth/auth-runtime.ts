@@ -51,7 +51,7 @@ export async function prepareAuth(config: InventoryConfig): Promise<AuthRuntime>
     try {
       text = readFileSync(auth.jwksFile, 'utf8');
     } catch (error) {
-      throw new Error(`AUTH_JWKS_FILE ${auth.jwksFile} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+      throw new Error(`AUTH_JWKS_FILE ${auth.jwksFile} cannot be read (${(error as NodeJS.ErrnoException).code})`, { cause: error });
     }
     trusted = mergeKeys(trusted, parseTrustedKeys(text, `AUTH_JWKS_FILE ${auth.jwksFile}`));
     sources.push(`AUTH_JWKS_FILE ${auth.jwksFile}`);

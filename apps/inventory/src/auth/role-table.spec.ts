@@ -17,10 +17,10 @@ function files(dir: string, suffix: string): string[] {
 }
 
 /** Every RPC a gRPC controller of the app serves, as "Service.method" (proto method names). */
-function servedRpcs(): string[] {
+async function servedRpcs(): Promise<string[]> {
   const served: string[] = [];
   for (const file of files(SRC, '.grpc-controller.ts')) {
-    for (const exported of Object.values(require(file) as Record<string, unknown>)) {
+    for (const exported of Object.values((await import(file)) as Record<string, unknown>)) {
       if (typeof exported !== 'function') continue;
       const prototype = (exported as { prototype: Record<string, unknown> }).prototype;
       for (const name of Object.getOwnPropertyNames(prototype)) {
@@ -46,8 +46,8 @@ function protoRpcs(): Set<string> {
 }
 
 describe('the role table', () => {
-  it('has an entry for every RPC a gRPC controller serves (HTTP routes map to the same RPCs)', () => {
-    const served = servedRpcs().filter((rpc) => !PUBLIC_GRPC_SERVICES.has(rpc.split('.')[0]));
+  it('has an entry for every RPC a gRPC controller serves (HTTP routes map to the same RPCs)', async () => {
+    const served = (await servedRpcs()).filter((rpc) => !PUBLIC_GRPC_SERVICES.has(rpc.split('.')[0]));
     expect(served.length).toBeGreaterThan(30);
     expect(served.filter((rpc) => !RPC_ROLES[rpc])).toEqual([]);
     // the scan sees what it must: a new controller's RPCs are checked too

@@ -35,7 +35,7 @@ export async function readSigningKey(path: string): Promise<SigningKey> {
   try {
     key = createPrivateKey(readFileSync(path));
   } catch (error) {
-    throw new Error(`cannot read the token signing key ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`cannot read the token signing key ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   const jwk = await publicJwkOf(key);
   return { key, alg: algorithmOf(key), kid: jwk.kid! };

@@ -1,6 +1,5 @@
-import { createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { JWK, SignJWT, UnsecuredJWT, base64url } from 'jose';
-import { createHmac } from 'node:crypto';
 import { publicJwkOf } from './token-keys';
 import { TokenRefused, TokenVerifier } from './token-verifier';
 
