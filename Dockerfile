@@ -63,9 +63,10 @@ CMD ["node", "main.js"]
 FROM runtime AS collector-plugin
 COPY --from=production-dependencies /deps/collector-plugin/node_modules ./node_modules
 COPY --from=build /src/dist/apps/collector-plugin ./
-# inside a container the plugin must listen on every interface to be reached at all
-ENV COLLECTOR_PLUGIN_LISTEN=0.0.0.0:50061
-EXPOSE 50061
+# inside a container the plugin must listen on every interface to be reached at all (gRPC, and
+# GET /metrics for Prometheus)
+ENV COLLECTOR_PLUGIN_LISTEN=0.0.0.0:50061 METRICS_HOST=0.0.0.0 METRICS_PORT=9461
+EXPOSE 50061 9461
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "grpc-health-check.js", "COLLECTOR_PLUGIN_LISTEN=0.0.0.0:50061"]
 
@@ -76,8 +77,8 @@ RUN mkdir -p /exports && chown 1000:1000 /exports
 USER 1000:1000
 COPY --from=production-dependencies /deps/storage-plugin/node_modules ./node_modules
 COPY --from=build /src/dist/apps/storage-plugin ./
-ENV STORAGE_PLUGIN_LISTEN=0.0.0.0:50062 STORAGE_FILE_DIR=/exports
-EXPOSE 50062
+ENV STORAGE_PLUGIN_LISTEN=0.0.0.0:50062 STORAGE_FILE_DIR=/exports METRICS_HOST=0.0.0.0 METRICS_PORT=9462
+EXPOSE 50062 9462
 VOLUME ["/exports"]
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "grpc-health-check.js", "STORAGE_PLUGIN_LISTEN=0.0.0.0:50062"]

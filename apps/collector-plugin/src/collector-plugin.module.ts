@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from '@cloud-inventory/config';
 import { HealthController, HealthState } from '@cloud-inventory/grpc';
+import { pluginTelemetryProviders } from '@cloud-inventory/observability';
 import { COLLECTOR_PLUGIN_CONFIG, CollectorPluginConfig } from './collector-plugin.config';
 import { CollectorGrpcController } from './collector/collector.grpc-controller';
 import { CollectorService } from './collector/collector.service';
@@ -32,6 +33,7 @@ export class CollectorPluginModule {
         },
         CollectorProviderRegistry,
         CollectorService,
+        ...pluginTelemetryProviders('collector-plugin', config.metrics),
       ],
     };
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
+import { startTracing } from '@cloud-inventory/observability';
 import { prepareAuth } from './auth/auth-runtime';
 import { setupOpenApi } from './common/openapi';
 import { contractRpcOfRoute } from './common/proto-http-bindings';
@@ -27,6 +28,7 @@ export interface InventoryApp {
 export async function bootstrap(config: InventoryConfig = loadInventoryConfig()): Promise<InventoryApp> {
   const cipher = loadSecretCipher(config);
   const auth = await prepareAuth(config);
+  const tracing = await startTracing('inventory');
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   try {
@@ -58,11 +60,13 @@ export async function bootstrap(config: InventoryConfig = loadInventoryConfig())
         started.get(HealthState).setServing(false);
         await started.close();
         await database.close();
+        await tracing.shutdown();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.close();
+    await tracing.shutdown();
     throw error;
   }
 }

@@ -16,6 +16,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { InventoryConfig } from './inventory.config';
 import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PluginModule } from './plugin/plugin.module';
 import { SecretCipher } from './secret/secret-cipher';
 import { SecretModule } from './secret/secret.module';
@@ -40,6 +41,7 @@ export class InventoryModule {
         CollectModule,
         ApiModule,
         ConsoleModule,
+        ObservabilityModule,
       ],
       controllers: [HealthController, HealthHttpController],
     };

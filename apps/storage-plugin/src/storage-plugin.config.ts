@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { envAddress, parseConfig } from '@cloud-inventory/config';
+import type { MetricsListen } from '@cloud-inventory/observability';
+
+/** Where GET /metrics is served unless METRICS_PORT says otherwise. */
+export const DEFAULT_STORAGE_METRICS_PORT = 9462;
 const schema = z.object({
   /** Where the gRPC server listens. */
   STORAGE_PLUGIN_LISTEN: envAddress('0.0.0.0:50062'),
@@ -11,12 +15,17 @@ const schema = z.object({
    * before (and without knowing) the destinations, which depend on it.
    */
   STORAGE_DEFAULT_DESTINATION: z.string().min(1).default('file'),
+  /** GET /metrics (Prometheus) on its own small HTTP server: host (this machine only by default) and port, or METRICS_PORT=off. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
 });
 
 export interface StoragePluginConfig {
   listen: string;
   fileDir: string;
   defaultDestination: string;
+  /** None: no metrics server (METRICS_PORT=off, or a test that starts the plugin in process). */
+  metrics?: MetricsListen;
 }
 
 export function loadStoragePluginConfig(env: NodeJS.ProcessEnv = process.env): StoragePluginConfig {
@@ -25,6 +34,10 @@ export function loadStoragePluginConfig(env: NodeJS.ProcessEnv = process.env): S
     listen: parsed.STORAGE_PLUGIN_LISTEN,
     fileDir: parsed.STORAGE_FILE_DIR,
     defaultDestination: parsed.STORAGE_DEFAULT_DESTINATION,
+    metrics:
+      parsed.METRICS_PORT === 'off'
+        ? undefined
+        : { host: parsed.METRICS_HOST, port: parsed.METRICS_PORT ?? DEFAULT_STORAGE_METRICS_PORT, explicit: parsed.METRICS_PORT !== undefined },
   };
 }
 

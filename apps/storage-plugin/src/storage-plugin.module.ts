@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from '@cloud-inventory/config';
 import { HealthController, HealthState } from '@cloud-inventory/grpc';
+import { pluginTelemetryProviders } from '@cloud-inventory/observability';
 import { DESTINATION_FACTORIES } from './destinations/destination-factories';
 import { DestinationRegistry } from './destinations/destination-registry';
 import { StorageGrpcController } from './storage/storage.grpc-controller';
@@ -34,6 +35,7 @@ export class StoragePluginModule {
           inject: [STORAGE_PLUGIN_CONFIG],
         },
         StorageService,
+        ...pluginTelemetryProviders('storage-plugin', config.metrics),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import { traceLogFields } from '@cloud-inventory/observability';
 
 /** Paths pino replaces with "[Redacted]" wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -18,7 +19,8 @@ export const REDACTED_PATHS = [
 
 /**
  * JSON logs with the class name as context and secrets redacted. LOG_LEVEL sets the level;
- * LOG_PRETTY=true prints human-readable lines (pino-pretty) for local runs.
+ * LOG_PRETTY=true prints human-readable lines (pino-pretty) for local runs. With tracing on
+ * (OTEL_EXPORTER_OTLP_ENDPOINT), a line written inside a span carries its trace_id and span_id.
  */
 export function loggerOptions(app: string): Params {
   const pretty = process.env['LOG_PRETTY'] === 'true';
@@ -29,6 +31,7 @@ export function loggerOptions(app: string): Params {
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
       autoLogging: { ignore: (req) => req.url === '/health' },
       customProps: () => ({ app }),
+      mixin: traceLogFields,
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       },

@@ -34,6 +34,9 @@ export interface Stack {
   httpUrl: string;
   collectorPluginAddress: string;
   storagePluginAddress: string;
+  /** Where each plugin serves GET /metrics (its own small HTTP server). */
+  collectorPluginMetricsUrl: string;
+  storagePluginMetricsUrl: string;
   exportDir: string;
   inventory: AppProcess;
   collectorPlugin: AppProcess;
@@ -48,6 +51,8 @@ export interface StackOptions {
   /** The inventory's database; by default a fresh one on the jest run's test server. */
   databaseUrl?: string;
   inventoryEnv?: Record<string, string>;
+  /** Extra environment of both plugins (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
+  pluginEnv?: Record<string, string>;
   /** Extra node arguments for the inventory process (e.g. --cpu-prof). */
   inventoryNodeArgs?: string[];
 }
@@ -60,7 +65,14 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workDir = mkdtempSync(join(tmpdir(), 'cinv-e2e-'));
   const exportDir = join(workDir, 'exports');
-  const [grpcPort, httpPort, collectorPort, storagePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [grpcPort, httpPort, collectorPort, storagePort, collectorMetricsPort, storageMetricsPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const collectorPluginAddress = `127.0.0.1:${collectorPort}`;
   const storagePluginAddress = `127.0.0.1:${storagePort}`;
   const database: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase('e2e');
@@ -69,8 +81,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const signingKeyFile = join(workDir, 'auth-signing-key.pem');
   writeFileSync(signingKeyFile, tokens.privateKeyPem, { mode: 0o600 });
   const databaseUrl = options.databaseUrl ?? database!.url;
-  const collectorPlugin = startApp('collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorPluginAddress }, workDir);
-  const storagePlugin = startApp('storage-plugin', { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir }, workDir);
+  const collectorPlugin = startApp(
+    'collector-plugin',
+    { COLLECTOR_PLUGIN_LISTEN: collectorPluginAddress, METRICS_PORT: String(collectorMetricsPort), ...options.pluginEnv },
+    workDir,
+  );
+  const storagePlugin = startApp(
+    'storage-plugin',
+    { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir, METRICS_PORT: String(storageMetricsPort), ...options.pluginEnv },
+    workDir,
+  );
   const inventory = startApp(
     'inventory',
     {
@@ -129,6 +149,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     httpUrl,
     collectorPluginAddress,
     storagePluginAddress,
+    collectorPluginMetricsUrl: `http://127.0.0.1:${collectorMetricsPort}`,
+    storagePluginMetricsUrl: `http://127.0.0.1:${storageMetricsPort}`,
     exportDir,
     inventory,
     collectorPlugin,

@@ -3,6 +3,7 @@ import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { inventoryPlugin } from '@cloud-inventory/proto';
 import { CollectorPluginMetadata, JsonObject } from '../providers/collector-provider';
 import { CollectorProviderRegistry } from '../providers/collector-provider.registry';
+import { streamedMessages } from './collector.metrics';
 
 type ResourceInfo = inventoryPlugin.ResourceInfo;
 
@@ -42,10 +43,10 @@ export class CollectorService {
       filter: request.filter ?? {},
       task_options: taskOptions,
     });
-    return this.logged(stream, { correlationId, source: provider.source, task_options: taskOptions });
+    return this.logged(stream, provider.source, { correlationId, source: provider.source, task_options: taskOptions });
   }
 
-  private async *logged(stream: AsyncIterable<ResourceInfo>, context: JsonObject): AsyncGenerator<ResourceInfo, void, undefined> {
+  private async *logged(stream: AsyncIterable<ResourceInfo>, source: string, context: JsonObject): AsyncGenerator<ResourceInfo, void, undefined> {
     const startedAt = Date.now();
     let messages = 0;
     let outcome = 'cancelled';
@@ -60,6 +61,7 @@ export class CollectorService {
       outcome = 'failed';
       throw error;
     } finally {
+      streamedMessages.inc({ source, outcome }, messages);
       this.logger.log({ ...context, messages, outcome, ms: Date.now() - startedAt }, `collect ${outcome}`);
     }
   }

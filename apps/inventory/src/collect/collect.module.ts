@@ -7,6 +7,7 @@ import { PluginModule } from '../plugin/plugin.module';
 import { SecretModule } from '../secret/secret.module';
 import { CollectDeletionService } from './collect-deletion.service';
 import { CollectService } from './collect.service';
+import { JobTraceRepository } from './job-trace.repository';
 import { StorageExporters } from './storage-exporter';
 import { TaskEnding } from './task-ending';
 import { TaskRunner } from './task-runner';
@@ -18,7 +19,7 @@ import { TaskWorker } from './task-worker.service';
  */
 @Module({
   imports: [CollectorModule, SecretModule, PluginModule, JobModule, JobTaskModule, IngestModule],
-  providers: [CollectService, CollectDeletionService, StorageExporters, TaskEnding, TaskRunner, TaskWorker],
+  providers: [CollectService, CollectDeletionService, JobTraceRepository, StorageExporters, TaskEnding, TaskRunner, TaskWorker],
   exports: [CollectService, CollectDeletionService],
 })
 export class CollectModule {}

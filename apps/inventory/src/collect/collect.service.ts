@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { Traced, setSpanAttributes } from '@cloud-inventory/observability';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { generateId, ID_PREFIX } from '../common/ids';
 import { pgError } from '../common/sql-rows';
@@ -17,6 +18,7 @@ import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { SecretEntity } from '../secret/secret.entity';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
+import { JobTraceRepository } from './job-trace.repository';
 
 const GET_TASKS_CONCURRENCY = 8;
 
@@ -52,8 +54,10 @@ export class CollectService {
     private readonly secrets: SecretService,
     private readonly plugins: PluginRegistryService,
     private readonly clients: PluginClients,
+    private readonly jobTraces: JobTraceRepository,
   ) {}
 
+  @Traced('collect')
   /** `userProjects`: a workspace member's collect uses only its projects' secrets. */
   async collect(collector: CollectorEntity, secretId: string, userProjects?: readonly string[]): Promise<inventoryV1.JobInfo> {
     const selected = await this.secretRepository.selectForCollect(secretSelectionFor(collector, secretId || undefined, userProjects));
@@ -68,6 +72,7 @@ export class CollectService {
     const client = this.clients.collector(plugin);
     const options = collectorOptionsOf(collector.plugin_info.options);
     const jobId = generateId(ID_PREFIX.job);
+    setSpanAttributes({ 'inventory.collector_id': collector.collector_id, 'inventory.job_id': jobId });
 
     const tasks = (
       await mapLimited(selected, GET_TASKS_CONCURRENCY, async (secret: SecretEntity) => {
@@ -101,6 +106,7 @@ export class CollectService {
         const created = await this.jobs.insert(manager, newJob, tasks.length);
         await this.jobTasks.insertForJob(manager, newJob, tasks);
         await this.queue.enqueue(manager, tasks.map((task) => task.job_task_id));
+        await this.jobTraces.save(manager, jobId);
         await this.collectors.touchLastCollected(manager, collector.collector_id);
         return created;
       });

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { inSpan } from '@cloud-inventory/observability';
 import { RESOURCE_TYPE_OF_KIND } from '../cloud-service/resource-kinds';
 import { storageOptionOf } from '../collector/collector-options';
 import { CollectorEntity } from '../collector/collector.entity';
@@ -6,6 +7,7 @@ import { Batch } from '../ingest/batcher';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { StoragePluginClient, PluginClients } from '../plugin/plugin-clients';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
+import { storageExportSeconds } from './collect.metrics';
 import { TaskFailure } from './task-failure';
 
 /** Which task a batch comes from, as the export's header says. */
@@ -47,8 +49,16 @@ export class StorageExporter {
         domain_id: task.domain_id,
         resource_type: resourceType,
       };
-      await this.client.exportResources(this.options, header, resources, task.job_task_id).catch((error: unknown) => {
-        throw new TaskFailure(TaskErrorCode.STORAGE_PLUGIN, (error as Error).message);
+      const attributes = { 'inventory.plugin_id': this.client.plugin.plugin_id, 'inventory.resource_type': resourceType, 'inventory.resources': resources.length };
+      await inSpan('storage.export', attributes, async () => {
+        const timer = storageExportSeconds.startTimer();
+        try {
+          await this.client.exportResources(this.options, header, resources, task.job_task_id);
+          timer({ outcome: 'ok' });
+        } catch (error) {
+          timer({ outcome: 'error' });
+          throw new TaskFailure(TaskErrorCode.STORAGE_PLUGIN, (error as Error).message);
+        }
       });
     }
   }

@@ -4,6 +4,7 @@ import { IngestRepository } from '../ingest/ingest.repository';
 import { JobTaskEntity } from '../job-task/job-task.entity';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { JobEntity } from '../job/job.entity';
+import { countFinishedTask } from './collect.metrics';
 
 export interface FinishedTask {
   task: JobTaskEntity;
@@ -28,7 +29,7 @@ export class TaskEnding {
 
   /** Ends a task (once); null when the task had already ended or is not ours. */
   async finish(jobTaskId: string, outcome: TaskOutcome): Promise<FinishedTask | null> {
-    return this.dataSource.transaction(async (manager) => {
+    const finished = await this.dataSource.transaction(async (manager) => {
       const ended = await this.states.end(manager, jobTaskId, outcome);
       if (!ended) return null;
       let task = ended.task;
@@ -41,5 +42,7 @@ export class TaskEnding {
       if (jobFinished) await this.ingest.forgetSeen(manager, [job.job_id]);
       return { task, job, jobFinished };
     });
+    if (finished) countFinishedTask(finished.task);
+    return finished;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { AppError, isServiceError } from '@cloud-inventory/grpc';
+import { inSpan, setSpanAttributes } from '@cloud-inventory/observability';
 import { redactText, secretStrings } from '../common/redact';
 import { collectorOptionsOf } from '../collector/collector-options';
 import { CollectorEntity } from '../collector/collector.entity';
@@ -15,12 +16,14 @@ import { JobTaskEntity } from '../job-task/job-task.entity';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { ClaimedTask } from '../job-task/task-queue.repository';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
+import { countPluginCallError } from '../plugin/plugin-call.metrics';
 import { PluginClients } from '../plugin/plugin-clients';
 import { pluginCallError } from '../plugin/plugin-errors';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { RegisteredPluginEntity } from '../plugin/registered-plugin.entity';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
+import { JobTraceRepository } from './job-trace.repository';
 import { StorageExporter, StorageExporters } from './storage-exporter';
 import { FinishedTask, TaskEnding } from './task-ending';
 import { TaskFailure, taskError } from './task-failure';
@@ -50,9 +53,18 @@ export class TaskRunner {
     private readonly plugins: PluginRegistryService,
     private readonly clients: PluginClients,
     private readonly exporters: StorageExporters,
+    private readonly jobTraces: JobTraceRepository,
   ) {}
 
+  /** Runs the task in a span of the trace its collect started in (when tracing is on). */
   async run(claimed: ClaimedTask, owner: string, signal: AbortSignal): Promise<void> {
+    const parent = await this.jobTraces.parentOfTask(claimed.job_task_id);
+    await inSpan('job_task', { 'inventory.job_task_id': claimed.job_task_id, 'inventory.attempt': claimed.attempts }, () =>
+      this.runTask(claimed, owner, signal),
+    parent);
+  }
+
+  private async runTask(claimed: ClaimedTask, owner: string, signal: AbortSignal): Promise<void> {
     const id = claimed.job_task_id;
     if (claimed.attempts > this.config.worker.maxAttempts) {
       await this.end(id, {
@@ -118,24 +130,29 @@ export class TaskRunner {
       project_id: task.project_id,
       lease_owner: owner,
     };
-    const stream = this.clients.collector(plugin).collect(
-      {
-        options: collectorOptionsOf(collector.plugin_info.options),
-        secret_data: secretData,
-        filter: {},
-        task_options: task.task_options,
-      },
-      this.config.collectDeadlineMs,
-      task.job_task_id,
-    );
+    const openStream = () =>
+      this.clients.collector(plugin).collect(
+        {
+          options: collectorOptionsOf(collector.plugin_info.options),
+          secret_data: secretData,
+          filter: {},
+          task_options: task.task_options,
+        },
+        this.config.collectDeadlineMs,
+        task.job_task_id,
+      );
     const redact = (text: string) => redactText(text, secretValues);
-    const write = async (batch: Batch) => {
-      await this.ingest.writeBatch(context, batch.resources, batch.failures);
-      if (exporter && batch.resources.length > 0) await exporter.exportBatch(context, batch);
-    };
+    const write = (batch: Batch) =>
+      inSpan('ingest.batch', { 'inventory.resources': batch.resources.length, 'inventory.failures': batch.failures.length }, async () => {
+        await this.ingest.writeBatch(context, batch.resources, batch.failures);
+        if (exporter && batch.resources.length > 0) await exporter.exportBatch(context, batch);
+      });
     try {
-      await runIngestPipeline(stream, (info) => normalizeResource(info, context, redact), write, signal, this.config.ingest);
+      await inSpan('plugin.collect', { 'inventory.plugin_id': plugin.plugin_id, 'rpc.system': 'grpc', 'rpc.method': 'collect' }, () =>
+        runIngestPipeline(openStream(), (info) => normalizeResource(info, context, redact), write, signal, this.config.ingest),
+      );
     } catch (error) {
+      if (isServiceError(error)) countPluginCallError(plugin.plugin_id, 'collect', error);
       if (isServiceError(error) && error.code !== GrpcStatus.DEADLINE_EXCEEDED) {
         const failure = pluginCallError(plugin.plugin_id, plugin.endpoint, 'collect', error, secretValues);
         throw new TaskFailure(TaskErrorCode.COLLECTOR_PLUGIN, failure.message);
@@ -181,6 +198,7 @@ export class TaskRunner {
   private async end(id: string, outcome: TaskOutcome): Promise<FinishedTask | null> {
     const finished = await this.ending.finish(id, outcome);
     if (finished) {
+      setSpanAttributes({ 'inventory.job_id': finished.task.job_id, 'inventory.task_status': finished.task.status });
       this.logger.log(
         `job task ${id} ${finished.task.status}: created ${finished.task.created_count}, updated ${finished.task.updated_count}, ` +
           `failed ${finished.task.failure_count}, disconnected ${finished.task.disconnected_count}` +

@@ -3,6 +3,7 @@
 import { CloudServiceTypeEntity } from '../cloud-service/cloud-service-type.entity';
 import { CloudServiceEntity } from '../cloud-service/cloud-service.entity';
 import { RegionEntity } from '../cloud-service/region.entity';
+import { JobTraceEntity } from '../collect/job-trace.entity';
 import { CollectorEntity } from '../collector/collector.entity';
 import { CollectSeenEntity } from '../ingest/collect-seen.entity';
 import { JobTaskEntity } from '../job-task/job-task.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   CloudServiceTypeEntity,
   RegionEntity,
   RegisteredPluginEntity,
+  JobTraceEntity,
 ];

@@ -10,6 +10,7 @@ import type { JobTaskError } from '../job-task/job-task.entity';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ResourceItem } from './ingest-item';
+import { IngestTally, batchWriteSeconds } from './ingest.metrics';
 import { describeResource } from './resource-description';
 import { ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
@@ -117,9 +118,11 @@ export class IngestRepository {
       if (list) list.push(item);
       else byKind.set(item.kind, [item]);
     }
+    const timer = batchWriteSeconds.startTimer();
     const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
+    let committed = false;
     try {
+      const client = (await runner.connect()) as PoolClient;
       for (let attempt = 1; ; attempt++) {
         await client.query('BEGIN');
         try {
@@ -127,8 +130,11 @@ export class IngestRepository {
           // loses are lost with the task's counters (same transaction), the task fails or is
           // retried, and unchanged resources are not counted again. Ending a task stays durable.
           await client.query('SET LOCAL synchronous_commit = off');
-          const counts = await this.write(client, context, byKind, failures);
+          const tally = new IngestTally();
+          const counts = await this.write(client, context, byKind, failures, tally);
           await client.query('COMMIT');
+          committed = true;
+          tally.record();
           return counts;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
@@ -138,6 +144,7 @@ export class IngestRepository {
         }
       }
     } finally {
+      timer({ outcome: committed ? 'ok' : 'error' });
       await runner.release();
     }
   }
@@ -147,12 +154,20 @@ export class IngestRepository {
     context: IngestContext,
     byKind: Map<ResourceKind, ResourceItem[]>,
     failures: JobTaskError[],
+    tally: IngestTally,
   ): Promise<BatchCounts> {
     const counts: BatchCounts = { created: 0, updated: 0, failed: failures.length };
     const errors = [...failures];
+    tally.failures(failures);
     for (const [kind, batch] of byKind) {
       const spec = RESOURCE_KIND[kind];
       const result = await this.upsert(client, spec, context, batch);
+      tally.kind(kind, {
+        created: result.created,
+        updated: result.updated,
+        unchanged: batch.length - result.written,
+        failed: result.too_many.length,
+      });
       if (spec.countedOnTask) {
         counts.created += result.created;
         counts.updated += result.updated;
@@ -176,7 +191,7 @@ export class IngestRepository {
     spec: ResourceTableSpec,
     context: IngestContext,
     batch: ResourceItem[],
-  ): Promise<{ created: number; updated: number; too_many: number[] }> {
+  ): Promise<{ created: number; updated: number; too_many: number[]; written: number }> {
     // first ask which resources changed; only those are sent and written
     const probe = await client.query({
       name: `ingest_probe_${spec.kind}`,
@@ -185,7 +200,7 @@ export class IngestRepository {
         ? [batch.map((item) => item.identity), batch.map((item) => item.contentHash), context.job_id, context.secret_id]
         : [batch.map((item) => item.identity), batch.map((item) => item.contentHash)],
     });
-    if (probe.rowCount === 0) return { created: 0, updated: 0, too_many: [] };
+    if (probe.rowCount === 0) return { created: 0, updated: 0, too_many: [], written: 0 };
     const positions: number[] = probe.rows.map((row: { ord: string | number }) => Number(row.ord));
     const toWrite = positions.map((position) => batch[position]);
     const ids = newIds(spec.idPrefix, toWrite.length);
@@ -201,7 +216,13 @@ export class IngestRepository {
       values,
     });
     const row = result.rows[0] as { created: number; updated: number; too_many: number[] };
-    return { created: row.created, updated: row.updated, too_many: (row.too_many ?? []).map((ord) => positions[ord]) };
+    return {
+      created: row.created,
+      updated: row.updated,
+      too_many: (row.too_many ?? []).map((ord) => positions[ord]),
+      // the probe's rows: the resources sent to the upsert (the others are unchanged)
+      written: positions.length,
+    };
   }
 
   /**

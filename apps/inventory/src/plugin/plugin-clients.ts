@@ -2,14 +2,23 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { inventoryPluginGrpc } from '@cloud-inventory/proto';
 import { GRPC_CLIENT_OPTIONS, UnaryCallOptions, UnaryClient, correlationMetadata, unaryClient } from '@cloud-inventory/grpc';
+import { injectTraceContext } from '@cloud-inventory/observability';
 import { ResourceInfoMessage, decodeResourceInfo, encodeExportRequest } from '@cloud-inventory/wire';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
+import { countPluginCallError } from './plugin-call.metrics';
 import { pluginCallError } from './plugin-errors';
 import { RegisteredPluginEntity } from './registered-plugin.entity';
 
 type JsonObject = Record<string, unknown>;
 
 const { CollectorService, JobService, StorageService } = inventoryPluginGrpc;
+
+/** A plugin call's metadata: the correlation id, and the trace context when tracing is on. */
+function callMetadata(correlationId: string): grpc.Metadata {
+  const metadata = correlationMetadata(correlationId);
+  injectTraceContext(metadata);
+  return metadata;
+}
 
 /**
  * One grpc-js channel per plugin endpoint, shared by every service and call to it, closed at
@@ -60,7 +69,7 @@ export class CollectorPluginClient {
   }
 
   private callOptions(correlationId: string): UnaryCallOptions {
-    return { deadlineMs: this.deadlineMs, metadata: correlationMetadata(correlationId) };
+    return { deadlineMs: this.deadlineMs, metadata: callMetadata(correlationId) };
   }
 
   /** A call's failure as our error; `method` only names the call in the message. */
@@ -68,6 +77,7 @@ export class CollectorPluginClient {
     try {
       return await call;
     } catch (error) {
+      countPluginCallError(this.plugin.plugin_id, method, error);
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error, secrets);
     }
   }
@@ -91,7 +101,8 @@ export class CollectorPluginClient {
       const tasks = await this.job.getTasks({ options, secret_data: secretData, task_filter: undefined }, this.callOptions(correlationId));
       const list = tasks.tasks.map((task) => task.task_options ?? {});
       return list.length > 0 ? list : null;
-    } catch {
+    } catch (error) {
+      countPluginCallError(this.plugin.plugin_id, 'get_tasks', error);
       return null;
     }
   }
@@ -110,7 +121,7 @@ export class CollectorPluginClient {
       CollectorService.collect.requestSerialize,
       decodeResourceInfo,
       { ...request, task_options: request.task_options ?? undefined },
-      correlationMetadata(correlationId),
+      callMetadata(correlationId),
       { deadline: Date.now() + deadlineMs },
     );
   }
@@ -129,13 +140,14 @@ export class StoragePluginClient {
   }
 
   private callOptions(correlationId: string): UnaryCallOptions {
-    return { deadlineMs: this.deadlineMs, metadata: correlationMetadata(correlationId) };
+    return { deadlineMs: this.deadlineMs, metadata: callMetadata(correlationId) };
   }
 
   private async failingAs<T>(method: 'init' | 'export', call: Promise<T>): Promise<T> {
     try {
       return await call;
     } catch (error) {
+      countPluginCallError(this.plugin.plugin_id, method, error);
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error);
     }
   }
@@ -161,9 +173,13 @@ export class StoragePluginClient {
         (buffer: Buffer) => buffer,
         () => undefined,
         request,
-        correlationMetadata(correlationId),
+        callMetadata(correlationId),
         { deadline: Date.now() + this.deadlineMs },
-        (error) => (error ? reject(pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, 'export', error)) : resolve()),
+        (error) => {
+          if (!error) return resolve();
+          countPluginCallError(this.plugin.plugin_id, 'export', error);
+          reject(pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, 'export', error));
+        },
       );
     });
   }

@@ -3,6 +3,7 @@ import { isJsonObject, JsonObject } from '@cloud-inventory/wire';
 import { DestinationRegistry } from '../destinations/destination-registry';
 import { DestinationRequest } from '../destinations/storage-destination';
 import { EXPORT_DATA_KINDS, parseExportData } from '../destinations/export-data';
+import { exportedResources } from './storage.metrics';
 
 /** Version of the ExportRequest.data contract (export-data.ts); bumped only for breaking changes. */
 export const EXPORT_DATA_VERSION = 1;
@@ -44,6 +45,7 @@ export class StorageService {
     switch (data.kind) {
       case 'resources':
         await destination.writeResources(data, request);
+        exportedResources.inc({ destination: destination.name }, data.resources.length);
         this.logger.debug(
           { destination: destination.name, job_id: data.job_id, job_task_id: data.job_task_id, resource_type: data.resource_type, count: data.resources.length },
           'exported a batch',
