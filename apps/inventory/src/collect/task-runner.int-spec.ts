@@ -13,6 +13,7 @@ import { SecretService } from '../secret/secret.service';
 import { createJob, JobFixture, jobRow } from '../testing/fixtures';
 import { InProcessPlugins, startInProcessPlugins } from '../testing/in-process-plugins';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
+import { JobTraceRepository } from './job-trace.repository';
 import { StorageExporters } from './storage-exporter';
 import { TaskEnding } from './task-ending';
 import { TaskRunner } from './task-runner';
@@ -56,6 +57,7 @@ describe('TaskRunner against PostgreSQL and in-process plugins', () => {
       registry,
       clients,
       new StorageExporters(registry, clients),
+      new JobTraceRepository(db.dataSource),
     );
   });
 
