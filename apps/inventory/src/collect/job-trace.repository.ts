@@ -18,10 +18,10 @@ export class JobTraceRepository {
   /** The context of the collect that started a task's job: the parent of the task's span. */
   async parentOfTask(jobTaskId: string): Promise<Context | undefined> {
     if (!tracingEnabled()) return undefined;
-    const rows: { trace_parent: string }[] = await this.dataSource.query(
-      `SELECT t.trace_parent FROM job_task jt JOIN job_trace t ON t.job_id = jt.job_id WHERE jt.job_task_id = $1`,
-      [jobTaskId],
-    );
+    // a trace is not worth a task: if this read fails, the task runs in a trace of its own
+    const rows: { trace_parent: string }[] = await this.dataSource
+      .query(`SELECT t.trace_parent FROM job_task jt JOIN job_trace t ON t.job_id = jt.job_id WHERE jt.job_task_id = $1`, [jobTaskId])
+      .catch(() => []);
     return contextOfTraceParent(rows[0]?.trace_parent);
   }
 }

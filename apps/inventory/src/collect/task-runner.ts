@@ -59,9 +59,12 @@ export class TaskRunner {
   /** Runs the task in a span of the trace its collect started in (when tracing is on). */
   async run(claimed: ClaimedTask, owner: string, signal: AbortSignal): Promise<void> {
     const parent = await this.jobTraces.parentOfTask(claimed.job_task_id);
-    await inSpan('job_task', { 'inventory.job_task_id': claimed.job_task_id, 'inventory.attempt': claimed.attempts }, () =>
-      this.runTask(claimed, owner, signal),
-    parent);
+    await inSpan(
+      'job_task',
+      { 'inventory.job_task_id': claimed.job_task_id, 'inventory.attempt': claimed.attempts },
+      () => this.runTask(claimed, owner, signal),
+      parent,
+    );
   }
 
   private async runTask(claimed: ClaimedTask, owner: string, signal: AbortSignal): Promise<void> {
