@@ -1,7 +1,16 @@
 export { QueryError, QUERY_ERROR_CODES } from './lib/query-error';
 export type { QueryErrorCode } from './lib/query-error';
 export { defineResourceSchema } from './lib/resource-schema';
-export type { FieldDefinition, FieldType, ResourceSchema, ResourceSchemaDefinition, SchemaField, SortKey } from './lib/resource-schema';
+export type {
+  FieldDefinition,
+  FieldType,
+  ReferenceDefinition,
+  ResourceSchema,
+  ResourceSchemaDefinition,
+  SchemaField,
+  SchemaReference,
+  SortKey,
+} from './lib/resource-schema';
 export type { CompileOptions, QueryScope, TypedFilters } from './lib/query-parts';
 export type { CompiledAnalyze, CompiledSearch, CompiledStat, ResultColumn, SqlStatement } from './lib/compiled-query';
 export { FILTER_OPERATORS } from './lib/filter-compiler';

@@ -1,6 +1,7 @@
-import { KeyScope, Operand, checkJsonPath, keySegments } from './key-scope';
+import { KeyScope, Operand, TableScope, checkJsonPath, keySegments } from './key-scope';
 import { QueryError, showValue } from './query-error';
 import { JsonRecord, aliased, checkText, isRecord } from './request-value';
+import { SchemaReference } from './resource-schema';
 import { ParamCast, SqlParams } from './sql-params';
 import { ScalarType } from './sql-value';
 import { parseIsoDateTime, parseTimediff } from './time-value';
@@ -127,6 +128,8 @@ export function compileCondition(context: FilterContext, raw: unknown, where: st
   if (operator === 'match' && !isRecord(value)) {
     throw QueryError.operatorValue('ERROR_OPERATOR_DICT_VALUE_TYPE', operator, 'must be a dictionary type', raw);
   }
+  const referenced = context.scope.reference?.(key);
+  if (referenced) return referenceCondition(context, raw, referenced.reference, referenced.key, operator, where);
   const operand = context.scope.resolve(key, `${where}.key`);
   const condition: Condition = { operator, operand, value, where, raw };
   switch (operand.kind) {
@@ -137,6 +140,30 @@ export function compileCondition(context: FilterContext, raw: unknown, where: st
     case 'json':
       return jsonCondition(context, condition, operand);
   }
+}
+
+/**
+ * `ref_x.<key> <op> <value>`: some row of the referenced resource, joined to this row, meets
+ * `<key> <op> <value>`. As Cloudforet resolves these keys, `not` and `not_in` are the negation of
+ * the positive test (`eq`, `in`): a row whose referenced row is missing matches them.
+ */
+function referenceCondition(
+  context: FilterContext,
+  raw: JsonRecord,
+  reference: SchemaReference,
+  key: string,
+  operator: FilterOperator,
+  where: string,
+): string {
+  const negated = operator === 'not' || operator === 'not_in';
+  const positive: FilterOperator = operator === 'not' ? 'eq' : operator === 'not_in' ? 'in' : operator;
+  const inner = compileCondition(
+    { ...context, scope: new TableScope(reference.schema) },
+    { k: key, v: aliased(raw, 'value', 'v'), o: positive },
+    where,
+  );
+  const exists = `EXISTS (SELECT 1 FROM ${reference.schema.table} AS ${reference.alias} WHERE ${reference.join} AND ${inner})`;
+  return negated ? `NOT ${exists}` : exists;
 }
 
 function not(sql: string): string {

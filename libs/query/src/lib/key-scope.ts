@@ -1,6 +1,6 @@
 import { QueryError } from './query-error';
 import { isStorableText } from './request-value';
-import { ResourceSchema, SchemaField } from './resource-schema';
+import { ResourceSchema, SchemaField, SchemaReference } from './resource-schema';
 import { SqlParams } from './sql-params';
 import { ScalarType, SqlValue } from './sql-value';
 
@@ -22,6 +22,8 @@ export type Operand =
 /** Where keys are looked up: a table (schema fields, JSON sub-paths) or the rows of an earlier stage. */
 export interface KeyScope {
   resolve(key: unknown, where: string): Operand;
+  /** A key that filters through another resource (`ref_cloud_service_type.labels`): the reference and the key below it. */
+  reference?(key: unknown): { reference: SchemaReference; key: string } | undefined;
 }
 
 export const MAX_KEY_LENGTH = 512;
@@ -105,7 +107,17 @@ export class TableScope implements KeyScope {
     if (override) return operandOf(override[0], name, override[1]);
     const field = longestPrefix(this.schema.fields, segments);
     if (field) return operandOfField(field[0], name, field[1]);
+    if (this.schema.references.has(segments[0])) {
+      throw QueryError.invalid(name, `${segments[0]}.* keys can only be used in filter conditions`);
+    }
     throw QueryError.invalid(name, `unknown key for ${this.schema.resource}`);
+  }
+
+  reference(key: unknown): { reference: SchemaReference; key: string } | undefined {
+    if (typeof key !== 'string' || this.overrides.size > 0) return undefined;
+    const dot = key.indexOf('.');
+    const reference = dot > 0 ? this.schema.references.get(key.slice(0, dot)) : undefined;
+    return reference && { reference, key: key.slice(dot + 1) };
   }
 
   withOverride(key: string, value: SqlValue): TableScope {

@@ -25,6 +25,20 @@ export interface SortKey {
   desc?: boolean;
 }
 
+/**
+ * A key prefix that filters through another resource (Cloudforet's `ref_cloud_service_type.<field>`):
+ * a condition on `<name>.<field>` holds when a row of the referenced resource joined to this row
+ * meets `<field> <operator> <value>`. Compiled to a parameterised `EXISTS` semi-join.
+ */
+export interface ReferenceDefinition {
+  /** The referenced resource; its keys are resolved against it. It may have no references itself. */
+  schema: ResourceSchema;
+  /** The join, as this table's column → the referenced table's column (plain identifiers, scope columns included). */
+  on: Readonly<Record<string, string>>;
+  /** A trusted SQL condition over the referenced table's columns, unqualified, e.g. `state <> 'DELETED'`. */
+  where?: string;
+}
+
 export interface ResourceSchemaDefinition {
   /** Name used in messages, e.g. "Job". */
   resource: string;
@@ -44,6 +58,20 @@ export interface ResourceSchemaDefinition {
   minimalFields?: string[];
   /** Cap on `page.limit` (Cloudforet's `set_query_page_limit`). Default 1000. */
   pageLimit?: number;
+  /** Key prefixes that filter through another resource, e.g. `ref_cloud_service_type`. Filters only. */
+  references?: Record<string, ReferenceDefinition>;
+}
+
+/** A reference, checked, with its join written once. */
+export interface SchemaReference {
+  readonly name: string;
+  readonly schema: ResourceSchema;
+  /**
+   * The referenced table's alias in the subquery and the join condition over it and this table,
+   * e.g. `"__ref"."group" = "cloud_service"."cloud_service_group" AND …`.
+   */
+  readonly alias: string;
+  readonly join: string;
 }
 
 export interface SchemaField {
@@ -68,8 +96,11 @@ export interface ResourceSchema {
   readonly defaultSort: readonly Required<SortKey>[];
   readonly minimalFields: readonly string[];
   readonly pageLimit: number;
+  readonly references: ReadonlyMap<string, SchemaReference>;
 }
 
+/** The referenced table's alias inside a reference's subquery. */
+const REFERENCE_ALIAS = '__ref';
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const API_KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -114,10 +145,26 @@ export function defineResourceSchema(definition: ResourceSchemaDefinition): Reso
   });
   const pageLimit = definition.pageLimit ?? 1000;
   if (!Number.isInteger(pageLimit) || pageLimit < 1) throw new Error(`${where}: pageLimit must be a positive integer`);
+  const table = quoteIdentifier(definition.table);
+  const references = new Map<string, SchemaReference>();
+  for (const [name, reference] of Object.entries(definition.references ?? {})) {
+    if (!IDENTIFIER.test(name)) throw new Error(`${where}: reference ${name} is not a plain identifier`);
+    if ([...fields.keys()].some((key) => key.split('.')[0] === name)) throw new Error(`${where}: reference ${name} is also a field`);
+    if (reference.schema.references.size > 0) throw new Error(`${where}: reference ${name} refers to a resource with references`);
+    const pairs = Object.entries(reference.on);
+    if (pairs.length === 0) throw new Error(`${where}: reference ${name} has no join columns`);
+    const alias = quoteIdentifier(REFERENCE_ALIAS);
+    const join = pairs.map(([own, theirs]) => `${alias}.${quoteIdentifier(theirs)} = ${table}.${quoteIdentifier(own)}`);
+    if (reference.where !== undefined) {
+      if (reference.where.trim() === '' || reference.where.includes(';')) throw new Error(`${where}: reference ${name} has an unusable where`);
+      join.push(`(${reference.where})`);
+    }
+    references.set(name, Object.freeze({ name, schema: reference.schema, alias, join: join.join(' AND ') }));
+  }
 
   return Object.freeze({
     resource: definition.resource,
-    table: quoteIdentifier(definition.table),
+    table,
     idKey: definition.idKey,
     domainColumn: quoteIdentifier(definition.scope.domainColumn),
     workspaceColumn:
@@ -128,5 +175,6 @@ export function defineResourceSchema(definition: ResourceSchemaDefinition): Reso
     defaultSort: Object.freeze(defaultSort),
     minimalFields: Object.freeze([...minimalFields]),
     pageLimit,
+    references,
   });
 }
