@@ -43,6 +43,8 @@ const schema = z.object({
   TASK_ERROR_LIMIT: envInt(100, 1, 10_000),
   /** A cloud service missed by this many successful collects in a row is marked DELETED. */
   DISCONNECTED_DELETE_AFTER: envInt(3, 1, 1000),
+  /** Record what collects create, change and delete (ChangeHistory). API writes are always recorded. */
+  CHANGE_HISTORY: z.enum(['on', 'off']).default('on'),
 });
 
 export interface PluginSeed {
@@ -87,6 +89,8 @@ export interface InventoryConfig {
     writers: number;
     errorLimit: number;
     disconnectedDeleteAfter: number;
+    /** Collects write change records (CHANGE_HISTORY=on). */
+    changeHistory: boolean;
   };
 }
 
@@ -146,6 +150,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       writers: c.INGEST_WRITERS,
       errorLimit: c.TASK_ERROR_LIMIT,
       disconnectedDeleteAfter: c.DISCONNECTED_DELETE_AFTER,
+      changeHistory: c.CHANGE_HISTORY === 'on',
     },
   };
 }

@@ -2,7 +2,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CollectedResourceEntity } from './collected-resource.entity';
 
 @Entity({ name: 'cloud_service_type' })
-@Index('UQ_cloud_service_type_identity', ['identity_key'], { unique: true })
+// Cloudforet's unique key: one type per name, group and provider in a workspace. Collects upsert on
+// it; it also serves ref_cloud_service_type.* filters of cloud services (one probe per row)
+@Index('UQ_cloud_service_type_natural', ['domain_id', 'workspace_id', 'provider', 'group', 'name'], { unique: true })
+// a collect's first probe: the identity its match rules give
+@Index('IDX_cloud_service_type_identity', ['identity_key'])
 @Index('IDX_cloud_service_type_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 export class CloudServiceTypeEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })

@@ -16,6 +16,9 @@ export const CLOUD_SERVICE_TYPE_KIND = defineResourceKind({
   softDelete: false,
   tracksCollection: false,
   countedOnTask: false,
+  keepsHistory: false,
+  naturalKey: ['provider', 'group', 'name'],
+  manualMatchRules: [['name', 'group', 'provider']],
   columns: {
     name: { sql: 'text', read: text('name', { required: true }) },
     provider: { sql: 'text', read: text('provider', { required: true }) },
@@ -30,6 +33,9 @@ export const CLOUD_SERVICE_TYPE_KIND = defineResourceKind({
     updated_by: { sql: 'text', query: false },
   },
   query: {
+    expressions: {
+      cloud_service_type_key: { type: 'text', sql: `provider || '.' || "group" || '.' || name` },
+    },
     keywordFields: ['cloud_service_type_id', 'name', 'group', 'service_code'],
     defaultSort: [{ key: 'provider' }, { key: 'group' }, { key: 'name' }],
     minimalFields: ['cloud_service_type_id', 'name', 'provider', 'group', 'service_code', 'is_primary', 'is_major', 'resource_type'],

@@ -8,8 +8,10 @@ import { float, jsonObject, reference, stringList, tags, text } from './resource
  *
  * - `collection_info.*` are columns of their own; `reference` is JSON with `reference.resource_id` /
  *   `reference.external_link` as text expressions (index-friendly, and the keyword field); `data`,
- *   `metadata`, `tags` take any sub-path; `tag_keys` is computed as CloudServiceInfo shows it
- *   (`{provider: [tag keys]}`).
+ *   `metadata`, `tags` take any sub-path.
+ * - `tags` and `metadata` are stored as CloudServiceInfo shows them, by provider (`{aws: {Name:
+ *   web-1}, custom: {owner: me}}`), so `tags.<provider>.<key>` is a plain JSON path (GIN-indexed);
+ *   `tag_keys` is computed from them (`{provider: [tag keys]}`).
  * - The collect bookkeeping (identity_key, secondary_keys, content_hash, collected_by_job,
  *   disconnected_count) is not a field: it can be neither asked nor returned.
  * - Cloudforet declares no ordering for cloud services: ours is `created_at`, then the id.
@@ -24,6 +26,12 @@ export const CLOUD_SERVICE_KIND = defineResourceKind({
   softDelete: true,
   tracksCollection: true,
   countedOnTask: true,
+  keepsHistory: true,
+  // the plugins' usual rules: AWS (and the synthetic plugin), then Google Cloud and Azure without account
+  manualMatchRules: [
+    ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group', 'account'],
+    ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group'],
+  ],
   columns: {
     name: { sql: 'text', read: text('name') },
     account: { sql: 'text', read: text('account') },
@@ -35,9 +43,10 @@ export const CLOUD_SERVICE_KIND = defineResourceKind({
     provider: { sql: 'text', read: text('provider', { required: true }) },
     region_code: { sql: 'text', read: text('region_code') },
     data: { sql: 'jsonb', read: jsonObject('data', 'json_data'), merge: true },
-    metadata: { sql: 'jsonb', read: jsonObject('metadata', 'json_metadata'), merge: true },
+    // list leaves metadata out, as Cloudforet's list does; get, create and update return it
+    metadata: { sql: 'jsonb', read: jsonObject('metadata', 'json_metadata'), byProvider: true, query: { inResults: false } },
     reference: { sql: 'jsonb', read: reference() },
-    tags: { sql: 'jsonb', read: tags(), merge: true },
+    tags: { sql: 'jsonb', read: tags(), byProvider: true },
     state: { sql: 'text' },
     collector_id: { sql: 'text', query: { key: 'collection_info.collector_id' } },
     secret_id: { sql: 'text', query: { key: 'collection_info.secret_id' } },
@@ -59,7 +68,10 @@ export const CLOUD_SERVICE_KIND = defineResourceKind({
       'reference.external_link': { type: 'text', sql: "reference->>'external_link'", inResults: false },
       tag_keys: {
         type: 'jsonb-object',
-        sql: "jsonb_build_object(provider, COALESCE((SELECT jsonb_agg(tag_key) FROM jsonb_object_keys(tags) AS tag_key), '[]'::jsonb))",
+        sql:
+          "(SELECT COALESCE(jsonb_object_agg(bucket.key, CASE WHEN jsonb_typeof(bucket.value) = 'object' " +
+          "THEN COALESCE((SELECT jsonb_agg(tag_key) FROM jsonb_object_keys(bucket.value) AS tag_key), '[]'::jsonb) ELSE '[]'::jsonb END), '{}'::jsonb) " +
+          'FROM jsonb_each(tags) AS bucket)',
       },
     },
     keywordFields: ['cloud_service_id', 'name', 'ip_addresses', 'cloud_service_group', 'cloud_service_type', 'reference.resource_id'],

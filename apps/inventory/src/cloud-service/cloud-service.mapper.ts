@@ -2,6 +2,16 @@ import { inventoryV1 } from '@cloud-inventory/proto';
 import { isoOrEmpty } from '../common/time';
 import { CloudServiceEntity } from './cloud-service.entity';
 
+type Buckets = Record<string, unknown>;
+
+/** `{provider: [tag keys]}` of tags stored by provider, as Cloudforet's tag_keys. */
+export function tagKeysOf(tags: Buckets | null | undefined): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(tags ?? {}).map(([provider, bucket]) => [provider, bucket && typeof bucket === 'object' && !Array.isArray(bucket) ? Object.keys(bucket) : []]),
+  );
+}
+
+/** A full CloudServiceInfo (get, create, update): tags and metadata by provider, as stored. */
 export function toCloudServiceInfo(row: CloudServiceEntity): inventoryV1.CloudServiceInfo {
   const reference = (row.reference ?? {}) as { resource_id?: string; external_link?: string };
   return {
@@ -19,7 +29,7 @@ export function toCloudServiceInfo(row: CloudServiceEntity): inventoryV1.CloudSe
     metadata: row.metadata,
     reference: { resource_id: reference.resource_id ?? '', external_link: reference.external_link ?? '' },
     tags: row.tags,
-    tag_keys: { [row.provider]: Object.keys(row.tags ?? {}) },
+    tag_keys: tagKeysOf(row.tags),
     collection_info: {
       service_account_id: row.service_account_id,
       secret_id: row.secret_id,

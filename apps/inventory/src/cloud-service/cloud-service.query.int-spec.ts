@@ -114,7 +114,7 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
            cloud_service_type, cloud_service_group, provider, region_code, data, metadata, reference, tags, collector_id,
            secret_id, service_account_id, project_id, domain_id, workspace_id, identity_key, secondary_keys, content_hash,
            disconnected_count, last_collected_at, created_at, updated_at, deleted_at)
-         VALUES ($1, $2, $3, $4, 't3.micro', 1.5, $5, $6, $7, $8, $9, $10, '{"view": {}}', $11, $12, $13, 'secret-1', 'sa-1', '',
+         VALUES ($1, $2, $3, $4, 't3.micro', 1.5, $5, $6, $7, $8, $9, $10, jsonb_build_object($8::text, '{"view": {}}'::jsonb), $11, $12, $13, 'secret-1', 'sa-1', '',
                  $14, $15, $16, '{}', 'hash-must-not-show', 2, $17, $17, $17, $18)`,
         [
           s.id,
@@ -128,7 +128,8 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
           s.region,
           JSON.stringify(s.data),
           JSON.stringify({ resource_id: s.resourceId, external_link: '' }),
-          JSON.stringify(s.tags),
+          // stored by provider, as CloudServiceInfo shows them
+          JSON.stringify({ [s.provider]: s.tags }),
           s.collector,
           s.domain,
           s.workspace,
@@ -143,14 +144,18 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
   afterAll(() => db.close());
 
   describe('list', () => {
-    it('shows the caller domain only, not DELETED by default (DISCONNECTED stays), by created_at, in the CloudServiceInfo shape of get', async () => {
+    it('shows the caller domain only, not DELETED by default (DISCONNECTED stays), by created_at, in the CloudServiceInfo shape of get without metadata', async () => {
       const { results, total_count } = await list({});
       expect(total_count).toBe(visible.length);
       expect(results.map((r) => r.cloud_service_id)).toEqual(visible.map((s) => s.id));
       expect(new Set(results.map((r) => r.state))).toEqual(new Set(['ACTIVE', 'DISCONNECTED']));
-      for (const row of results.slice(0, 5)) expect(row).toEqual(await service.get(row.cloud_service_id, scope));
+      // as Cloudforet's list, rows leave metadata out; get has it, by provider
+      for (const row of results.slice(0, 5)) expect(row).toEqual({ ...(await service.get(row.cloud_service_id, scope)), metadata: {} });
+      expect((await service.get('cloud-svc-a002', scope)).metadata).toEqual({ google_cloud: { view: {} } });
+      expect((await list({ query: { only: ['metadata'], page: { limit: 1 } } })).results[0]).toMatchObject({ metadata: { aws: { view: {} } } });
       const seven = results.find((r) => r.cloud_service_id === 'cloud-svc-a007')!;
       expect(seven.ip_addresses).toEqual(['10.0.0.7']); // a non-string element does not break the proto shape
+      expect(seven.tags).toEqual({ aws: { env: 'dev' } });
       expect(seven.tag_keys).toEqual({ aws: ['env'] });
       expect(seven.collection_info).toEqual({
         service_account_id: 'sa-1',
@@ -213,9 +218,13 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
       expect(await ids({ filter: [{ k: 'data.disks.size', v: 40, o: 'eq' }] })).toEqual(
         visible.filter((s) => (s.data['disks'] as { size: number }[])[0].size === 40).map((s) => s.id),
       );
-      expect(await ids({ filter: [{ k: 'tags.team', v: 'core', o: 'eq' }, { k: 'data.os.os_type', v: 'linux', o: 'contain' }] })).toEqual(
-        visible.filter((s) => s.tags['team'] === 'core' && (s.data['os'] as { os_type: string }).os_type === 'LINUX').map((s) => s.id),
+      // tags.<provider>.<key>, as Cloudforet's clients write them; a key without its provider matches nothing, as there
+      expect(await ids({ filter: [{ k: 'tags.aws.team', v: 'core', o: 'eq' }, { k: 'data.os.os_type', v: 'linux', o: 'contain' }] })).toEqual(
+        visible
+          .filter((s) => s.provider === 'aws' && s.tags['team'] === 'core' && (s.data['os'] as { os_type: string }).os_type === 'LINUX')
+          .map((s) => s.id),
       );
+      expect(await ids({ filter: [{ k: 'tags.team', v: 'core', o: 'eq' }] })).toEqual([]);
       expect(await ids({ keyword: 'server-2 i-13' })).toEqual(
         visible.filter((s) => s.name.includes('server-2') || s.resourceId.includes('i-13')).map((s) => s.id),
       );
@@ -238,10 +247,10 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
       );
       expect(minimal.results[0].reference).toEqual({ resource_id: visible[0].resourceId });
 
-      const nested = await list({ query: { only: ['collection_info', 'tags.env'], page: { limit: 1 } } });
+      const nested = await list({ query: { only: ['collection_info', `tags.${visible[0].provider}.env`], page: { limit: 1 } } });
       expect(nested.results[0]).toEqual({
         collection_info: expect.objectContaining({ collector_id: visible[0].collector, secret_id: 'secret-1' }),
-        tags: { env: visible[0].tags['env'] },
+        tags: { [visible[0].provider]: { env: visible[0].tags['env'] } },
         created_at: new Date(BASE).toISOString(),
         cloud_service_id: visible[0].id,
       });
@@ -356,7 +365,7 @@ describe('CloudService list, stat and analyze on PostgreSQL', () => {
       };
       const btrees = ['IDX_cloud_service_domain_created', 'UQ_cloud_service_identity', 'IDX_cloud_service_domain_type', 'IDX_cloud_service_collection'];
       expect(await plan({ filter: [{ k: 'data.os.os_type', v: 'LINUX', o: 'eq' }] }, 'count', btrees)).toContain('Bitmap Index Scan on "IDX_cloud_service_data"');
-      expect(await plan({ filter: [{ k: 'tags.env', v: 'prod', o: 'eq' }] }, 'count', btrees)).toContain('Bitmap Index Scan on "IDX_cloud_service_tags"');
+      expect(await plan({ filter: [{ k: 'tags.aws.env', v: 'prod', o: 'eq' }] }, 'count', btrees)).toContain('Bitmap Index Scan on "IDX_cloud_service_tags"');
       expect(await plan({}, 'rows', [])).toContain('IDX_cloud_service_domain_created');
     });
   });

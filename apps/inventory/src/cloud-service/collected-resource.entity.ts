@@ -11,7 +11,7 @@ export abstract class CollectedResourceEntity {
   @Column({ type: 'text' })
   workspace_id!: string;
 
-  /** Hash of the domain, workspace and first usable match rule's keys and values (see ingest/match-rules.ts). */
+  /** Hash of the domain, workspace and first usable match rule's keys and values (see cloud-service/match-rules.ts). */
   @Column({ type: 'text' })
   identity_key!: string;
 

@@ -2,7 +2,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CollectedResourceEntity } from './collected-resource.entity';
 
 @Entity({ name: 'region' })
-@Index('UQ_region_identity', ['identity_key'], { unique: true })
+// Cloudforet's unique key: one region per code and provider in a workspace. Collects upsert on it;
+// it also serves ref_region.* filters of cloud services (one probe per row)
+@Index('UQ_region_natural', ['domain_id', 'workspace_id', 'provider', 'region_code'], { unique: true })
+// a collect's first probe: the identity its match rules give
+@Index('IDX_region_identity', ['identity_key'])
 @Index('IDX_region_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 export class RegionEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })

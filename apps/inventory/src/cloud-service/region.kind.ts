@@ -16,6 +16,9 @@ export const REGION_KIND = defineResourceKind({
   softDelete: false,
   tracksCollection: false,
   countedOnTask: false,
+  keepsHistory: false,
+  naturalKey: ['provider', 'region_code'],
+  manualMatchRules: [['provider', 'region_code']],
   columns: {
     name: { sql: 'text', read: text('name') },
     region_code: { sql: 'text', read: text('region_code', { required: true }) },
@@ -24,6 +27,9 @@ export const REGION_KIND = defineResourceKind({
     updated_by: { sql: 'text', query: false },
   },
   query: {
+    expressions: {
+      region_key: { type: 'text', sql: `provider || '.' || region_code` },
+    },
     keywordFields: ['region_id', 'name', 'region_code'],
     defaultSort: [{ key: 'name' }],
     minimalFields: ['region_id', 'name', 'region_code', 'provider'],

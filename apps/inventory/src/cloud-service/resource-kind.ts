@@ -10,13 +10,20 @@ export interface ColumnDeclaration {
   nullable?: boolean;
   /** How a collect reads the column from a plugin's resource. Absent: the inventory keeps the column itself. */
   read?: ColumnReader;
-  /** Shallow-merge into the stored object on update (Cloudforet's rule for data, metadata, tags). */
+  /** Shallow-merge into the stored object on update (Cloudforet's rule for data). */
   merge?: boolean;
   /**
-   * The column in the query language: its API key (default: the column's name) and type (default:
-   * from the SQL type; jsonb is an object). false: the column can be neither asked nor returned.
+   * Stored as `{<provider>: value}`, Cloudforet's storage and response form of a cloud service's
+   * tags and metadata: a collect writes the resource's provider's bucket whole and keeps the
+   * others (an API update writes the `custom` bucket). Needs a `provider` payload column.
    */
-  query?: false | { key?: string; type?: FieldType };
+  byProvider?: boolean;
+  /**
+   * The column in the query language: its API key (default: the column's name), type (default:
+   * from the SQL type; jsonb is an object) and whether a full row has it (default true; else only
+   * `only` returns it). false: the column can be neither asked nor returned.
+   */
+  query?: false | { key?: string; type?: FieldType; inResults?: boolean };
 }
 
 export interface ResourceKindDefinition<K extends string> {
@@ -36,6 +43,21 @@ export interface ResourceKindDefinition<K extends string> {
   tracksCollection: boolean;
   /** Created and updated rows count on the task (Cloudforet reports the other kinds as NOT_COUNT). */
   countedOnTask: boolean;
+  /** Creates, updates and deletes are recorded in the change history (change_record). */
+  keepsHistory: boolean;
+  /**
+   * Payload columns unique together with domain_id and workspace_id (Cloudforet's unique index).
+   * A collect whose match rules find no row takes the row with the same values (so a row created
+   * through the API, or under other rules, is matched, never doubled); an update never changes them;
+   * the API refuses a second row with ALREADY_EXISTS.
+   */
+  naturalKey?: readonly string[];
+  /**
+   * The match rules a row created through the API gets its keys from, as if a plugin had sent it
+   * with these rules (match-rules.ts): the first usable one is its identity, the others its
+   * secondary keys. A collect whose first usable rule is any of them finds the row.
+   */
+  manualMatchRules: readonly (readonly string[])[];
   /** The kind's own columns; the shared ones (identity, scope, hash, timestamps) are SHARED_COLUMNS. */
   columns: Record<string, ColumnDeclaration>;
   query: {
@@ -52,6 +74,9 @@ export interface PayloadColumn {
   name: string;
   type: 'text' | 'float8' | 'boolean' | 'jsonb';
   merge: boolean;
+  byProvider: boolean;
+  /** Part of the natural key: written on insert, never changed by an update. */
+  insertOnly: boolean;
   read: ColumnReader;
 }
 
@@ -69,7 +94,7 @@ export interface ResourceKindDeclaration<K extends string = string> extends Reso
 export const SHARED_COLUMNS: Readonly<Record<string, ColumnDeclaration>> = {
   domain_id: { sql: 'text' },
   workspace_id: { sql: 'text' },
-  /** Hash of the domain, workspace and first usable match rule's keys and values (ingest/match-rules.ts). */
+  /** Hash of the domain, workspace and first usable match rule's keys and values (match-rules.ts). */
   identity_key: { sql: 'text', query: false },
   /** Hashes of the lower-priority match rules, tried when the identity matches nothing. */
   secondary_keys: { sql: 'text[]', query: false },
@@ -113,7 +138,11 @@ function queryFields(definition: ResourceKindDefinition<string>, columns: Record
   for (const [name, column] of Object.entries(columns)) {
     if (column.query === false) continue;
     const key = column.query?.key ?? name;
-    fields[key] = { type: column.query?.type ?? QUERY_TYPE_OF[column.sql], ...(key === name ? {} : { column: name }) };
+    fields[key] = {
+      type: column.query?.type ?? QUERY_TYPE_OF[column.sql],
+      ...(key === name ? {} : { column: name }),
+      ...(column.query?.inResults === false ? { inResults: false } : {}),
+    };
   }
   for (const [key, field] of Object.entries(definition.query.expressions ?? {})) {
     if (fields[key]) throw new Error(`resource kind ${definition.kind}: query key ${key} is declared twice`);
@@ -139,14 +168,29 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
     }
   }
   const payload: PayloadColumn[] = [];
+  const naturalKey = definition.naturalKey ?? [];
   for (const [name, column] of Object.entries(definition.columns)) {
     if (column.merge && column.sql !== 'jsonb') throw new Error(`${where}: only a jsonb column merges (${name})`);
+    if (column.byProvider && (column.sql !== 'jsonb' || column.merge || !definition.columns['provider']?.read)) {
+      throw new Error(`${where}: a column by provider (${name}) is a jsonb column that does not merge, beside a provider column`);
+    }
     if (!column.read) continue;
     if (column.sql !== 'text' && column.sql !== 'float8' && column.sql !== 'boolean' && column.sql !== 'jsonb') {
       throw new Error(`${where}: a collect cannot write a ${column.sql} column (${name})`);
     }
-    payload.push({ name, type: column.sql, merge: column.merge ?? false, read: column.read });
+    payload.push({
+      name,
+      type: column.sql,
+      merge: column.merge ?? false,
+      byProvider: column.byProvider ?? false,
+      insertOnly: naturalKey.includes(name),
+      read: column.read,
+    });
   }
+  for (const name of naturalKey) {
+    if (!payload.some((column) => column.name === name && column.type === 'text')) throw new Error(`${where}: natural key ${name} is not a text payload column`);
+  }
+  if (definition.manualMatchRules.length === 0) throw new Error(`${where}: needs the match rules of rows created through the API`);
 
   const allColumns: Record<string, ColumnDeclaration> = { [definition.idColumn]: { sql: 'text' }, ...definition.columns, ...SHARED_COLUMNS };
   const querySchema = defineResourceSchema({

@@ -1,6 +1,7 @@
 // The composition root of the schema: every entity of every feature folder, in one list for the
 // DataSource, the migration tools and the tests. The only place outside a feature that imports its entities.
 import { CloudServiceTypeEntity } from '../cloud-service/cloud-service-type.entity';
+import { ChangeRecordEntity } from '../cloud-service/change-record.entity';
 import { CloudServiceEntity } from '../cloud-service/cloud-service.entity';
 import { RegionEntity } from '../cloud-service/region.entity';
 import { JobTraceEntity } from '../collect/job-trace.entity';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   CloudServiceEntity,
   CloudServiceTypeEntity,
   RegionEntity,
+  ChangeRecordEntity,
   RegisteredPluginEntity,
   JobTraceEntity,
 ];

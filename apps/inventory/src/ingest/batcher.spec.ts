@@ -1,7 +1,7 @@
 import { Batcher } from './batcher';
 import { IngestItem } from './ingest-item';
 
-const resource = (identity: string): IngestItem => ({ kind: 'cloud_service', identity, secondary: [], contentHash: 'h', row: {}, source: Buffer.alloc(0) });
+const resource = (identity: string): IngestItem => ({ kind: 'cloud_service', identity, secondary: [], batchKey: identity, contentHash: 'h', row: {}, source: Buffer.alloc(0) });
 const failure: IngestItem = { kind: 'failure', error: { error_code: 'E', message: 'm', additional: {} } };
 
 describe('Batcher', () => {

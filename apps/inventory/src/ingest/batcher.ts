@@ -7,8 +7,8 @@ export interface Batch {
 }
 
 /**
- * Collects stream items into batches by count and by age. An identity seen twice in one batch
- * closes the batch first, so that one statement never has to write the same row twice.
+ * Collects stream items into batches by count and by age. A resource whose identity (or natural key) is
+ * already in the batch closes the batch first, so that one statement never has to write the same row twice.
  */
 export class Batcher {
   private resources: ResourceItem[] = [];
@@ -27,7 +27,7 @@ export class Batcher {
 
   /** Whether `item` must wait for the current batch to be taken first. */
   conflicts(item: IngestItem): boolean {
-    return item.kind !== 'failure' && this.identities.has(`${item.kind}:${item.identity}`);
+    return item.kind !== 'failure' && this.identities.has(`${item.kind}:${item.batchKey}`);
   }
 
   add(item: IngestItem, now = Date.now()): void {
@@ -36,7 +36,7 @@ export class Batcher {
       this.failures.push(item.error);
     } else {
       this.resources.push(item);
-      this.identities.add(`${item.kind}:${item.identity}`);
+      this.identities.add(`${item.kind}:${item.batchKey}`);
     }
   }
 

@@ -6,6 +6,8 @@ export interface ResourceItem {
   kind: ResourceKind;
   identity: string;
   secondary: string[];
+  /** What two resources of one batch must not share (one statement writes a row once): the identity, or the natural key. */
+  batchKey: string;
   contentHash: string;
   /** Column values, named as the table's columns. */
   row: Record<string, unknown>;

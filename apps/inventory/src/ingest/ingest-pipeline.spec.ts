@@ -7,7 +7,7 @@ function itemOf(n: number, failureEvery = 0): IngestItem {
   if (failureEvery > 0 && n % failureEvery === failureEvery - 1) {
     return { kind: 'failure', error: { error_code: 'ERROR_PLUGIN', message: `m${n}`, additional: {} } };
   }
-  return { kind: 'cloud_service', identity: `id-${n}`, secondary: [], contentHash: 'h', row: { n }, source: Buffer.alloc(0) };
+  return { kind: 'cloud_service', identity: `id-${n}`, secondary: [], batchKey: `id-${n}`, contentHash: 'h', row: { n }, source: Buffer.alloc(0) };
 }
 
 /**

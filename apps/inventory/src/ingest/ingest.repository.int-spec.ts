@@ -45,9 +45,9 @@ describe('IngestRepository against PostgreSQL', () => {
     const [row] = await db.dataSource.query(`SELECT * FROM cloud_service WHERE name = 'vm-0'`);
     expect(row.cloud_service_id).toEqual(before[0].cloud_service_id);
     expect(row.cloud_service_id).toMatch(/^cloud-svc-[0-9a-f]{12}$/);
-    // data, tags and metadata are shallow-merged, as Cloudforet does
+    // data is shallow-merged; tags are the provider's bucket, replaced whole, as Cloudforet does
     expect(row.data).toEqual({ size: 'large', disks: [1, 2] });
-    expect(row.tags).toEqual({ env: 'prod', owner: 'x' });
+    expect(row.tags).toEqual({ aws: { owner: 'x' } });
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM cloud_service WHERE collector_id = $1`, [collectorId]);
     expect(n).toBe(50);
   });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { FastWriter, RawJson } from '@cloud-inventory/wire';
+import { recordDeletes } from '../cloud-service/change-history.sql';
 import { RESOURCE_KIND, RESOURCE_KINDS, ResourceKind } from '../cloud-service/resource-kinds';
 import { firstRow, pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
@@ -12,7 +13,7 @@ import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ResourceItem } from './ingest-item';
 import { IngestTally, batchWriteSeconds } from './ingest.metrics';
 import { describeResource } from './resource-description';
-import { ResourceTableSpec, buildProbeStatement, buildUpsertStatement } from './resource-tables';
+import { ResourceTableSpec, UpsertVariant, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
 /** Who is writing: the task, its scope, and the lease that proves the task is still ours. */
 export interface IngestContext {
@@ -72,17 +73,25 @@ function batchJsonb(items: ResourceItem[], ids: string[]): Buffer {
   return out.view();
 }
 
-/** [without, with] lower-priority match rules, per table. */
-const STATEMENTS = Object.fromEntries(
-  RESOURCE_KINDS.map((spec) => [spec.kind, [buildUpsertStatement(spec, false), buildUpsertStatement(spec, true)]]),
-) as Record<ResourceKind, [string, string]>;
+/** The upsert statement of each table and variant, built once. */
+const STATEMENTS = new Map(
+  RESOURCE_KINDS.flatMap((spec) =>
+    [false, true].flatMap((withSecondary) =>
+      [false, true].map((withHistory) => [statementKey(spec.kind, { withSecondary, withHistory }), buildUpsertStatement(spec, { withSecondary, withHistory })]),
+    ),
+  ),
+);
+
+function statementKey(kind: ResourceKind, variant: UpsertVariant): string {
+  return `ingest_${kind}${variant.withSecondary ? '_secondary' : ''}${variant.withHistory ? '_history' : ''}`;
+}
 
 function newIds(prefix: string, count: number): string[] {
   const bytes = randomBytes(6 * count);
   return Array.from({ length: count }, (_, i) => `${prefix}-${bytes.subarray(i * 6, i * 6 + 6).toString('hex')}`);
 }
 
-const ID_COLUMNS = RESOURCE_KINDS.map((spec) => `(${spec.idColumn})=`);
+const ID_COLUMNS = [...RESOURCE_KINDS.map((spec) => `(${spec.idColumn})=`), '(record_id)='];
 
 function isPrimaryKeyCollision(error: unknown): boolean {
   const e = pgError(error);
@@ -208,13 +217,14 @@ export class IngestRepository {
     const values = spec.tracksCollection
       ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]
       : [...scope, context.collector_id];
-    const withSecondary = toWrite.some((item) => item.secondary.length > 0);
-    const result = await client.query({
-      // named: each connection parses and plans the statement once
-      name: `ingest_${spec.kind}_${withSecondary ? 'secondary' : 'identity'}`,
-      text: STATEMENTS[spec.kind][withSecondary ? 1 : 0],
-      values,
-    });
+    const variant: UpsertVariant = {
+      // rows created through the API are found by their secondary keys (kinds without a natural key)
+      withSecondary: !spec.naturalKey || toWrite.some((item) => item.secondary.length > 0),
+      withHistory: spec.keepsHistory && this.config.ingest.changeHistory,
+    };
+    const name = statementKey(spec.kind, variant);
+    // named: each connection parses and plans the statement once
+    const result = await client.query({ name, text: STATEMENTS.get(name)!, values });
     const row = result.rows[0] as { created: number; updated: number; too_many: number[] };
     return {
       created: row.created,
@@ -240,6 +250,19 @@ export class IngestRepository {
     // it for a handful of rows: a nested-loop anti join then costs seconds per 10k resources.
     // A hash anti join reads each side once.
     await manager.query(`SET LOCAL enable_nestloop = off`);
+    // a resource deleted after too many misses gets its DELETE record, by the collector and job
+    const recorded = this.config.ingest.changeHistory
+      ? `,
+         recorded AS (
+           ${recordDeletes(`SELECT cloud_service_id AS id FROM gone WHERE state = 'DELETED'`, {
+             domainId: '$1',
+             updatedBy: `'COLLECTOR'`,
+             collectorId: '$2',
+             jobId: '$4',
+             userId: `''`,
+           })}
+         )`
+      : '';
     const counts = firstRow<Disconnected>(
       await manager.query(
         `WITH gone AS (
@@ -252,7 +275,7 @@ export class IngestRepository {
               AND cs.collected_by_job IS DISTINCT FROM $4
               AND NOT EXISTS (SELECT 1 FROM collect_seen s
                                WHERE s.job_id = $4 AND s.secret_id = $3 AND s.cloud_service_id = cs.cloud_service_id)
-            RETURNING cs.state)
+            RETURNING cs.cloud_service_id, cs.state)${recorded}
          SELECT count(*) FILTER (WHERE state = 'DISCONNECTED')::int AS disconnected,
                 count(*) FILTER (WHERE state = 'DELETED')::int AS deleted
            FROM gone`,

@@ -1,4 +1,4 @@
-import { valueAt } from './match-rules';
+import { valueAt } from '../cloud-service/match-rules';
 
 type Json = Record<string, unknown>;
 

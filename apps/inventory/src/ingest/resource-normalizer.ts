@@ -5,7 +5,7 @@ import { KIND_OF_TYPE, RESOURCE_KIND, RESOURCE_KINDS } from '../cloud-service/re
 import type { JobTaskError } from '../job-task/job-task.entity';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { FailedItem, IngestItem } from './ingest-item';
-import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules } from './match-rules';
+import { MatchRuleError, MatchScope, matchKeysOf, parseMatchRules } from '../cloud-service/match-rules';
 import { describeResource } from './resource-description';
 
 type Json = Record<string, unknown>;
@@ -42,12 +42,14 @@ export function normalizeResource(info: ResourceInfoMessage, scope: MatchScope, 
     );
   }
   try {
-    const row = RESOURCE_KIND[kind].readRow(resource);
+    const declaration = RESOURCE_KIND[kind];
+    const row = declaration.readRow(resource);
     const keys = matchKeysOf(resource, parseMatchRules(info.match_rules), scope);
+    const batchKey = declaration.naturalKey ? JSON.stringify(declaration.naturalKey.map((column) => row[column])) : keys.identity;
     const contentHash = createHash('md5')
       .update(info.resource_bytes ?? Buffer.alloc(0))
       .digest('hex');
-    return { kind, identity: keys.identity, secondary: keys.secondary, contentHash, row, source: info.resource_bytes ?? Buffer.alloc(0) };
+    return { kind, identity: keys.identity, secondary: keys.secondary, batchKey, contentHash, row, source: info.resource_bytes ?? Buffer.alloc(0) };
   } catch (error) {
     if (error instanceof MatchRuleError) {
       return failure(TaskErrorCode.MATCH_RULE, error.message, resourceType, resource);

@@ -1,10 +1,11 @@
-import type { ResourceKindDeclaration } from '../cloud-service/resource-kind';
+import { diffDocument, recordChanges } from '../cloud-service/change-history.sql';
+import type { PayloadColumn, ResourceKindDeclaration } from '../cloud-service/resource-kind';
 import type { ResourceKind } from '../cloud-service/resource-kinds';
 
 /** What ingest's statements need of a resource kind (cloud-service/*.kind.ts declares it). */
 export type ResourceTableSpec = Pick<
   ResourceKindDeclaration<ResourceKind>,
-  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'tracksCollection'
+  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'tracksCollection' | 'keepsHistory' | 'naturalKey'
 >;
 
 const q = (identifier: string) => `"${identifier}"`;
@@ -30,6 +31,14 @@ function unchangedCondition(spec: ResourceTableSpec, source: string, secretParam
     : `m.content_hash = ${source}.content_hash`;
 }
 
+/** How the upsert statement of a table is built: with lower-priority match keys, with change records. */
+export interface UpsertVariant {
+  /** Items may match rows by their lower-priority keys, and rows by theirs (API-created rows). */
+  withSecondary: boolean;
+  /** Write change records of created and updated rows (kinds that keep history). */
+  withHistory: boolean;
+}
+
 /**
  * The one statement that writes a batch of resources of one table, built once from the spec
  * (no request text ever reaches it). Parameters:
@@ -42,16 +51,27 @@ function unchangedCondition(spec: ResourceTableSpec, source: string, secretParam
  * resource, driven from the batch (LATERAL … LIMIT), whatever the planner believes about table
  * sizes (statistics are stale while a collect fills a table). A resource's identity (its first
  * usable match rule) is written with INSERT … ON CONFLICT, which is also safe against a
- * concurrent writer. Only when the identity matches nothing are its lower-priority rules tried
- * (`withSecondary`, used when a batch has any), and a match there updates that row; more than one
- * row matching is a failure (Cloudforet's ERROR_TOO_MANY_MATCH). Rows whose content hash did not
- * change are not rewritten. Returns one row: created, updated, too_many (ords matching several rows).
+ * concurrent writer; a kind with a natural key (types, regions) conflicts on that key instead, so
+ * that a row the identity misses (created through the API, or under other rules) is taken, never
+ * doubled. Only when the identity matches nothing are the other keys tried (`withSecondary`): the
+ * identity against the rows' secondary keys (the keys an API-created row carries), then the
+ * resource's lower-priority rules; a match there updates that row, which takes the resource's
+ * keys; more than one row matching is a failure (Cloudforet's ERROR_TOO_MANY_MATCH). Rows whose
+ * content hash did not change are not rewritten. `withHistory`: each created or changed row gets
+ * its change record in the same statement (cloud-service/change-history.sql.ts). Returns one row:
+ * created, updated, too_many (ords matching several rows).
  */
-export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boolean): string {
+export function buildUpsertStatement(spec: ResourceTableSpec, variant: UpsertVariant): string {
+  const { withSecondary } = variant;
+  const withHistory = variant.withHistory && spec.keepsHistory;
   const t = spec.table;
   const id = q(spec.idColumn);
   const live = liveCondition(spec);
-  const conflictWhere = spec.softDelete ? ` WHERE state <> 'DELETED'` : '';
+  const natural = spec.naturalKey ?? [];
+  const conflict =
+    natural.length > 0
+      ? `(domain_id, workspace_id, ${natural.map(q).join(', ')})`
+      : `(identity_key)${spec.softDelete ? ` WHERE state <> 'DELETED'` : ''}`;
   const recordset = [
     'ord int',
     'new_id text',
@@ -66,11 +86,20 @@ export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boo
     : ['updated_by'];
   const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', '$8', 'now()'] : ['$4'];
 
-  const setFrom = (source: string) =>
+  /** A payload column's value as stored, from the batch's row `i` (by provider: `{<provider>: value}`). */
+  const stored = (c: PayloadColumn) => (c.byProvider ? `jsonb_build_object(i."provider", i.${q(c.name)})` : `i.${q(c.name)}`);
+
+  /** SET of an update from the batch's row (`i`) or from the row an insert conflicted with (EXCLUDED, already stored form). */
+  const setFrom = (source: 'i' | 'EXCLUDED') =>
     [
-      ...spec.payload.map((c) =>
-        c.merge ? `${q(c.name)} = t.${q(c.name)} || ${source}.${q(c.name)}` : `${q(c.name)} = ${source}.${q(c.name)}`,
-      ),
+      ...spec.payload
+        .filter((c) => !c.insertOnly)
+        .map((c) => {
+          const value = source === 'i' ? stored(c) : `EXCLUDED.${q(c.name)}`;
+          // a provider's bucket is replaced whole, the other providers' kept; data is shallow-merged
+          return c.merge || c.byProvider ? `${q(c.name)} = t.${q(c.name)} || ${value}` : `${q(c.name)} = ${value}`;
+        }),
+      ...(natural.length > 0 && source === 'EXCLUDED' ? ['identity_key = EXCLUDED.identity_key'] : []),
       `secondary_keys = ${source}.secondary_keys`,
       `content_hash = ${source}.content_hash`,
       ...(spec.tracksCollection
@@ -92,7 +121,9 @@ export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boo
   const changed = (source: string) =>
     spec.tracksCollection
       ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.state <> 'ACTIVE' OR t.disconnected_count > 0 OR t.secret_id <> $5)`
-      : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
+      : natural.length > 0
+        ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.identity_key IS DISTINCT FROM ${source}.identity_key)`
+        : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
 
   const insertColumns = [
     id,
@@ -104,25 +135,19 @@ export function buildUpsertStatement(spec: ResourceTableSpec, withSecondary: boo
     ...spec.payload.map((c) => q(c.name)),
     ...fixedColumns,
   ].join(', ');
-  const insertValues = [
-    'i.new_id',
-    'i.identity_key',
-    'i.secondary_keys',
-    'i.content_hash',
-    '$2',
-    '$3',
-    ...spec.payload.map((c) => `i.${q(c.name)}`),
-    ...fixedValues,
-  ].join(', ');
+  const insertValues = ['i.new_id', 'i.identity_key', 'i.secondary_keys', 'i.content_hash', '$2', '$3', ...spec.payload.map(stored), ...fixedValues].join(
+    ', ',
+  );
 
   const secondaryParts = withSecondary
     ? `,
 secondary_candidates AS (
+  -- rank 1: the identity among the rows' secondary keys; rank 2…: the resource's lower-priority keys
   SELECT i.ord, k.rank, c.id
   FROM input i
-  CROSS JOIN LATERAL unnest(i.secondary_keys) WITH ORDINALITY AS k(key, rank)
+  CROSS JOIN LATERAL unnest(ARRAY[i.identity_key] || i.secondary_keys) WITH ORDINALITY AS k(key, rank)
   CROSS JOIN LATERAL (
-    (SELECT t.${id} AS id FROM ${q(t)} t WHERE t.identity_key = k.key${live} LIMIT 2)
+    (SELECT t.${id} AS id FROM ${q(t)} t WHERE k.rank > 1 AND t.identity_key = k.key${live} LIMIT 2)
     UNION
     (SELECT t.${id} AS id FROM ${q(t)} t WHERE t.secondary_keys @> ARRAY[k.key] AND cardinality(t.secondary_keys) > 0${live} LIMIT 2)
   ) c
@@ -139,13 +164,14 @@ by_secondary AS (
   SELECT NULL::int AS ord, NULL::text AS id, 0::bigint AS matches WHERE false
 )`;
 
+  const returnedDocument = withHistory ? `, ${diffDocument('t')} AS doc` : '';
   const secondaryUpdate = withSecondary
     ? `,
 secondary_updated AS (
   UPDATE ${q(t)} t SET identity_key = i.identity_key, ${setFrom('i')}
   FROM by_secondary s JOIN input i ON i.ord = s.ord
   WHERE s.matches = 1 AND t.${id} = s.id AND ${changed('i')}
-  RETURNING t.${id} AS id
+  RETURNING t.${id} AS id${returnedDocument}
 )`
     : '';
 
@@ -159,6 +185,23 @@ seen AS (
     UNION SELECT s.id FROM by_secondary s WHERE s.matches = 1 AND NOT EXISTS (SELECT 1 FROM secondary_updated u WHERE u.id = s.id)` : ''}
   ) s
   ON CONFLICT DO NOTHING
+)`
+    : '';
+
+  const history = withHistory
+    ? `,
+previous AS (
+  -- the rows about to change, as this statement's snapshot sees them: before its own writes
+  SELECT t.${id} AS id, ${diffDocument('t')} AS doc
+  FROM ${q(t)} t
+  WHERE t.${id} IN (SELECT id FROM by_identity WHERE NOT unchanged UNION ALL SELECT id FROM by_secondary WHERE matches = 1)
+),
+recorded AS (
+  ${recordChanges(
+    `SELECT u.id, u.created, u.doc FROM upserted u${withSecondary ? ' UNION ALL SELECT s.id, false, s.doc FROM secondary_updated s' : ''}`,
+    'previous',
+    { domainId: '$2', updatedBy: `'COLLECTOR'`, collectorId: '$4', jobId: '$8', userId: `''` },
+  )}
 )`
     : '';
 
@@ -178,10 +221,10 @@ upserted AS (
   WHERE NOT EXISTS (SELECT 1 FROM by_secondary s WHERE s.ord = i.ord)
     AND NOT EXISTS (SELECT 1 FROM by_identity b WHERE b.ord = i.ord AND b.unchanged)
   ORDER BY i.identity_key
-  ON CONFLICT (identity_key)${conflictWhere} DO UPDATE SET ${setFrom('EXCLUDED')}
+  ON CONFLICT ${conflict} DO UPDATE SET ${setFrom('EXCLUDED')}
   WHERE ${changed('EXCLUDED')}
-  RETURNING t.${id} AS id, (t.xmax = 0) AS created
-)${secondaryUpdate}${seen}
+  RETURNING t.${id} AS id, (t.xmax = 0) AS created${returnedDocument}
+)${secondaryUpdate}${seen}${history}
 SELECT
   (SELECT count(*) FROM upserted WHERE created)::int AS created,
   ((SELECT count(*) FROM upserted WHERE NOT created)${withSecondary ? ' + (SELECT count(*) FROM secondary_updated)' : ''})::int AS updated,

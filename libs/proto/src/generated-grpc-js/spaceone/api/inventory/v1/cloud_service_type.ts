@@ -40,8 +40,12 @@ export interface CreateCloudServiceTypeRequest {
 export interface UpdateCloudServiceTypeRequest {
   cloud_service_type_id: string;
   service_code: string;
-  is_primary: boolean;
-  is_major: boolean;
+  /**
+   * proto3 optional (ours; same wire format as Cloudforet's plain bool): a client that sets false is
+   * heard, so a type can stop being primary; an absent field changes nothing
+   */
+  is_primary?: boolean | undefined;
+  is_major?: boolean | undefined;
   resource_type: string;
   metadata: { [key: string]: any } | undefined;
   labels: Array<any> | undefined;
@@ -60,8 +64,9 @@ export interface CloudServiceTypeQuery {
   group: string;
   cloud_service_type_key: string;
   service_code: string;
-  is_primary: boolean;
-  is_major: boolean;
+  /** proto3 optional (ours; same wire format as Cloudforet's plain bool): false filters too */
+  is_primary?: boolean | undefined;
+  is_major?: boolean | undefined;
   resource_type: string;
   workspace_id: string;
 }
@@ -255,8 +260,8 @@ function createBaseUpdateCloudServiceTypeRequest(): UpdateCloudServiceTypeReques
   return {
     cloud_service_type_id: "",
     service_code: "",
-    is_primary: false,
-    is_major: false,
+    is_primary: undefined,
+    is_major: undefined,
     resource_type: "",
     metadata: undefined,
     labels: undefined,
@@ -272,10 +277,10 @@ export const UpdateCloudServiceTypeRequest: MessageFns<UpdateCloudServiceTypeReq
     if (message.service_code !== "") {
       writer.uint32(18).string(message.service_code);
     }
-    if (message.is_primary !== false) {
+    if (message.is_primary !== undefined) {
       writer.uint32(24).bool(message.is_primary);
     }
-    if (message.is_major !== false) {
+    if (message.is_major !== undefined) {
       writer.uint32(32).bool(message.is_major);
     }
     if (message.resource_type !== "") {
@@ -438,8 +443,8 @@ function createBaseCloudServiceTypeQuery(): CloudServiceTypeQuery {
     group: "",
     cloud_service_type_key: "",
     service_code: "",
-    is_primary: false,
-    is_major: false,
+    is_primary: undefined,
+    is_major: undefined,
     resource_type: "",
     workspace_id: "",
   };
@@ -468,10 +473,10 @@ export const CloudServiceTypeQuery: MessageFns<CloudServiceTypeQuery> = {
     if (message.service_code !== "") {
       writer.uint32(58).string(message.service_code);
     }
-    if (message.is_primary !== false) {
+    if (message.is_primary !== undefined) {
       writer.uint32(64).bool(message.is_primary);
     }
-    if (message.is_major !== false) {
+    if (message.is_major !== undefined) {
       writer.uint32(72).bool(message.is_major);
     }
     if (message.resource_type !== "") {

@@ -31,8 +31,12 @@ export interface CreateCloudServiceTypeRequest {
 export interface UpdateCloudServiceTypeRequest {
   cloud_service_type_id: string;
   service_code: string;
-  is_primary: boolean;
-  is_major: boolean;
+  /**
+   * proto3 optional (ours; same wire format as Cloudforet's plain bool): a client that sets false is
+   * heard, so a type can stop being primary; an absent field changes nothing
+   */
+  is_primary?: boolean | undefined;
+  is_major?: boolean | undefined;
   resource_type: string;
   metadata: { [key: string]: any } | undefined;
   labels: Array<any> | undefined;
@@ -51,8 +55,9 @@ export interface CloudServiceTypeQuery {
   group: string;
   cloud_service_type_key: string;
   service_code: string;
-  is_primary: boolean;
-  is_major: boolean;
+  /** proto3 optional (ours; same wire format as Cloudforet's plain bool): false filters too */
+  is_primary?: boolean | undefined;
+  is_major?: boolean | undefined;
   resource_type: string;
   workspace_id: string;
 }
