@@ -55,6 +55,28 @@ export interface MatchScope {
   workspace_id: string;
 }
 
+function usableKeys(resource: Record<string, unknown>, rules: readonly (readonly string[])[], scope: MatchScope): string[] {
+  const keys: string[] = [];
+  for (const rule of rules) {
+    const values = rule.map((path) => valueAt(resource, path));
+    if (!values.every(isPresent)) continue;
+    keys.push(createHash('md5').update(JSON.stringify([scope.domain_id, scope.workspace_id, rule, values])).digest('hex'));
+  }
+  return keys;
+}
+
+/**
+ * The keys of a row written through the API, computed as a collect computes them for a plugin that
+ * sends the kind's usual rules (`manualMatchRules`): its identity is the first usable rule's key,
+ * its secondary keys the others, so that a later collect whose first rule is any of them finds the
+ * row (ingest probes the identity, then the rows' secondary keys). A row none of them applies to
+ * (no reference.resource_id) gets an identity of its own, `manual:<id>`, that no collect computes.
+ */
+export function manualMatchKeys(resource: Record<string, unknown>, rules: readonly (readonly string[])[], scope: MatchScope, id: string): MatchKeys {
+  const keys = usableKeys(resource, rules, scope);
+  return keys.length === 0 ? { identity: `manual:${id}`, secondary: [] } : { identity: keys[0], secondary: keys.slice(1) };
+}
+
 /**
  * One key per usable rule: a hash of the scope, the rule's key names and the resource's values
  * for them, so that a key alone finds its rows through one index. Unlike Cloudforet, which drops
@@ -62,12 +84,7 @@ export interface MatchScope {
  * whole. No usable rule at all is an error.
  */
 export function matchKeysOf(resource: Record<string, unknown>, rules: MatchRules, scope: MatchScope): MatchKeys {
-  const keys: string[] = [];
-  for (const rule of rules) {
-    const values = rule.map((path) => valueAt(resource, path));
-    if (!values.every(isPresent)) continue;
-    keys.push(createHash('md5').update(JSON.stringify([scope.domain_id, scope.workspace_id, rule, values])).digest('hex'));
-  }
+  const keys = usableKeys(resource, rules, scope);
   if (keys.length === 0) {
     const wanted = rules.map((rule) => rule.join(', ')).join(' | ');
     throw new MatchRuleError(`No match rule can be applied: every rule has a key without a value (${wanted}).`);

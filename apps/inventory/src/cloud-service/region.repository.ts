@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import { RequestQuery, ResourceQueries } from '../common/resource-queries';
+import { RegionEntity } from './region.entity';
+import { REGION_KIND } from './region.kind';
+
+export type RegionChanges = Partial<Pick<RegionEntity, 'name' | 'tags'>>;
+
+/** region rows written and read through the API (collects write them in ingest). */
+@Injectable()
+export class RegionRepository {
+  private readonly queries: ResourceQueries;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queries = new ResourceQueries(dataSource, REGION_KIND.querySchema);
+  }
+
+  private get repo() {
+    return this.dataSource.getRepository(RegionEntity);
+  }
+
+  findOne(domainId: string, id: string): Promise<RegionEntity | null> {
+    return this.repo.findOneBy({ domain_id: domainId, region_id: id });
+  }
+
+  /** The new row, or null when the workspace has a region of that provider and code already. */
+  async insert(row: Omit<RegionEntity, 'created_at' | 'updated_at'>): Promise<RegionEntity | null> {
+    const result = await this.repo.createQueryBuilder().insert().values(row as QueryDeepPartialEntity<RegionEntity>).orIgnore().returning('*').execute();
+    return (result.raw as RegionEntity[])[0] ?? null;
+  }
+
+  /**
+   * Replaces the given fields, as written by hand ("manual"). The content hash is cleared: the
+   * next collect that sends this region writes the plugin's values back, as Cloudforet's collect does.
+   */
+  async update(domainId: string, id: string, changes: RegionChanges): Promise<RegionEntity | null> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ ...changes, updated_by: 'manual', content_hash: '', updated_at: () => 'now()' } as QueryDeepPartialEntity<RegionEntity>)
+      .where('domain_id = :domainId AND region_id = :id', { domainId, id })
+      .returning('*')
+      .execute();
+    return (result.raw as RegionEntity[])[0] ?? null;
+  }
+
+  /** Hard delete, as Cloudforet's. Cloud services in the region stay. */
+  async delete(domainId: string, id: string): Promise<boolean> {
+    const result = await this.repo.delete({ domain_id: domainId, region_id: id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  search(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.search(query, scope, typedFilters);
+  }
+
+  stat(query: RequestQuery, scope: QueryScope) {
+    return this.queries.stat(query, scope);
+  }
+}
