@@ -17,6 +17,8 @@ export enum ErrorCode {
   DB_QUERY = 'ERROR_DB_QUERY',
   NOT_FOUND = 'ERROR_NOT_FOUND',
   ALREADY_EXISTS = 'ERROR_ALREADY_EXISTS',
+  /** A write to a cloud service that is DELETED (Cloudforet's code, INVALID_ARGUMENT). */
+  RESOURCE_ALREADY_DELETED = 'ERROR_RESOURCE_ALREADY_DELETED',
   FAILED_PRECONDITION = 'ERROR_FAILED_PRECONDITION',
   COLLECTOR_COLLECTING = 'ERROR_COLLECTOR_COLLECTING',
   /** A per-domain quota (collectors, secrets) is used up. */
@@ -49,6 +51,7 @@ export function statusOf(code: ErrorCode): StatusMapping {
     case ErrorCode.OPERATOR_DICT_VALUE_TYPE:
     case ErrorCode.DB_QUERY:
     case ErrorCode.VERIFY_PLUGIN_FAILURE:
+    case ErrorCode.RESOURCE_ALREADY_DELETED:
       return { grpc: GrpcStatus.INVALID_ARGUMENT, http: 400 };
     case ErrorCode.NOT_FOUND:
       return { grpc: GrpcStatus.NOT_FOUND, http: 404 };

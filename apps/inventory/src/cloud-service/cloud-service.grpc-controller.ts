@@ -13,12 +13,12 @@ export class CloudServiceGrpcController implements inventoryV1.CloudServiceContr
     private readonly scopes: ScopeResolver,
   ) {}
 
-  create(): never {
-    return notImplemented('CloudService.create');
+  create(request: inventoryV1.CreateServiceRequest, metadata?: Metadata) {
+    return this.cloudServices.create(request, this.scopes.fromMetadata(metadata));
   }
 
-  update(): never {
-    return notImplemented('CloudService.update');
+  update(request: inventoryV1.UpdateCloudServiceRequest, metadata?: Metadata) {
+    return this.cloudServices.update(request, this.scopes.fromMetadata(metadata));
   }
 
   async delete(request: inventoryV1.CloudServiceRequest, metadata?: Metadata) {

@@ -4,6 +4,7 @@ import { notImplemented } from '../common/not-implemented';
 import { RpcRoute, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
 import { CloudServiceService } from './cloud-service.service';
+import { TAGS_LIST_BODY } from './tags-body.pipe';
 
 const T = 'spaceone.api.inventory.v1.';
 type HeaderMap = Record<string, string>;
@@ -15,17 +16,17 @@ export class CloudServiceHttpController {
     private readonly scopes: ScopeResolver,
   ) {}
 
-  /** Routes of the contract this version does not serve yet answer 501 ERROR_NOT_IMPLEMENTED, as gRPC answers UNIMPLEMENTED. */
   @RpcRoute('create')
-  create(): never {
-    return notImplemented('CloudService.create');
+  create(@Body(TAGS_LIST_BODY, protoBody(`${T}CreateServiceRequest`)) request: inventoryV1.CreateServiceRequest, @Headers() headers: HeaderMap) {
+    return this.cloudServices.create(request, this.scopes.fromHeaders(headers));
   }
 
   @RpcRoute('update')
-  update(): never {
-    return notImplemented('CloudService.update');
+  update(@Body(TAGS_LIST_BODY, protoBody(`${T}UpdateCloudServiceRequest`)) request: inventoryV1.UpdateCloudServiceRequest, @Headers() headers: HeaderMap) {
+    return this.cloudServices.update(request, this.scopes.fromHeaders(headers));
   }
 
+  /** Routes of the contract this version does not serve yet answer 501 ERROR_NOT_IMPLEMENTED, as gRPC answers UNIMPLEMENTED. */
   @RpcRoute('export')
   export(): never {
     return notImplemented('CloudService.export');

@@ -1,3 +1,5 @@
+import { CLOUD_SERVICE_TYPE_KIND } from './cloud-service-type.kind';
+import { REGION_KIND } from './region.kind';
 import { defineResourceKind } from './resource-kind';
 import { float, jsonObject, reference, stringList, tags, text } from './resource-readers';
 
@@ -88,6 +90,19 @@ export const CLOUD_SERVICE_KIND = defineResourceKind({
       'account',
       'project_id',
     ],
+    // Cloudforet's clients filter cloud services through their type and region (managed metrics:
+    // `ref_cloud_service_type.is_primary eq true`, `ref_cloud_service_type.labels not_in [CSPM, Management]`):
+    // a semi-join on the type or region of the same domain, workspace and provider, served by their unique indexes
+    references: {
+      ref_cloud_service_type: {
+        schema: CLOUD_SERVICE_TYPE_KIND.querySchema,
+        on: { domain_id: 'domain_id', workspace_id: 'workspace_id', provider: 'provider', cloud_service_group: 'group', cloud_service_type: 'name' },
+      },
+      ref_region: {
+        schema: REGION_KIND.querySchema,
+        on: { domain_id: 'domain_id', workspace_id: 'workspace_id', provider: 'provider', region_code: 'region_code' },
+      },
+    },
   },
 });
 

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ChangeHistoryGrpcController } from './change-history.grpc-controller';
+import { ChangeHistoryHttpController } from './change-history.http-controller';
+import { ChangeHistoryService } from './change-history.service';
 import { CloudServiceTypeGrpcController } from './cloud-service-type.grpc-controller';
 import { CloudServiceTypeHttpController } from './cloud-service-type.http-controller';
 import { CloudServiceTypeRepository } from './cloud-service-type.repository';
@@ -21,8 +24,18 @@ import { RegionService } from './region.service';
     CloudServiceTypeHttpController,
     RegionGrpcController,
     RegionHttpController,
+    ChangeHistoryGrpcController,
+    ChangeHistoryHttpController,
   ],
-  providers: [CloudServiceRepository, CloudServiceService, CloudServiceTypeRepository, CloudServiceTypeService, RegionRepository, RegionService],
+  providers: [
+    CloudServiceRepository,
+    CloudServiceService,
+    CloudServiceTypeRepository,
+    CloudServiceTypeService,
+    RegionRepository,
+    RegionService,
+    ChangeHistoryService,
+  ],
   exports: [CloudServiceRepository, CloudServiceService],
 })
 export class CloudServiceModule {}

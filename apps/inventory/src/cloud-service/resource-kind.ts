@@ -1,4 +1,4 @@
-import { defineResourceSchema, FieldDefinition, FieldType, ResourceSchema, SortKey } from '@cloud-inventory/query';
+import { defineResourceSchema, FieldDefinition, FieldType, ReferenceDefinition, ResourceSchema, SortKey } from '@cloud-inventory/query';
 import { ColumnReader, Json } from './resource-readers';
 
 /** How a column is stored in PostgreSQL. */
@@ -66,6 +66,8 @@ export interface ResourceKindDefinition<K extends string> {
     keywordFields: string[];
     defaultSort: SortKey[];
     minimalFields: string[];
+    /** Key prefixes that filter through another resource (`ref_cloud_service_type.*`). */
+    references?: Record<string, ReferenceDefinition>;
   };
 }
 
@@ -203,6 +205,7 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
     keywordFields: definition.query.keywordFields,
     defaultSort: definition.query.defaultSort,
     minimalFields: definition.query.minimalFields,
+    references: definition.query.references,
   });
 
   return Object.freeze({

@@ -158,7 +158,7 @@ function referenceCondition(
   const negated = operator === 'not' || operator === 'not_in';
   const positive: FilterOperator = operator === 'not' ? 'eq' : operator === 'not_in' ? 'in' : operator;
   const inner = compileCondition(
-    { ...context, scope: new TableScope(reference.schema) },
+    { ...context, scope: new TableScope(reference.schema, new Map(), `${reference.name}.`) },
     { k: key, v: aliased(raw, 'value', 'v'), o: positive },
     where,
   );

@@ -98,11 +98,13 @@ export class TableScope implements KeyScope {
   constructor(
     readonly schema: ResourceSchema,
     readonly overrides: ReadonlyMap<string, SqlValue> = new Map(),
+    /** How keys are named in messages: a referenced resource's keys under their reference (`ref_region.`). */
+    readonly keyPrefix = '',
   ) {}
 
   resolve(key: unknown, where: string): Operand {
     const segments = keySegments(key, where);
-    const name = key as string;
+    const name = `${this.keyPrefix}${key as string}`;
     const override = longestPrefix(this.overrides, segments);
     if (override) return operandOf(override[0], name, override[1]);
     const field = longestPrefix(this.schema.fields, segments);
@@ -121,7 +123,7 @@ export class TableScope implements KeyScope {
   }
 
   withOverride(key: string, value: SqlValue): TableScope {
-    return new TableScope(this.schema, new Map([...this.overrides, [key, value]]));
+    return new TableScope(this.schema, new Map([...this.overrides, [key, value]]), this.keyPrefix);
   }
 }
 
