@@ -275,16 +275,18 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     expect(await count('created_at>=2020-01-01')).toBe(2 * COUNT);
     expect(await count('created_at<2020-01-01')).toBe(0);
     expect(await count('created_at>=now/d-1d')).toBe(2 * COUNT);
-    expect(await count('tags.env[exists]=true', 'account!~111')).toBe(COUNT);
+    // tags are keyed by provider, as Cloudforet's clients filter them (tags.<provider>.<key>)
+    expect(await count('tags.synthetic.env[exists]=true', 'account!~111')).toBe(COUNT);
+    expect(await count('tags.env[exists]=true')).toBe(0);
 
     // the formats: JSON and YAML the same answer, CSV under --only's columns, a table for people
-    const listArgs = ['cloud-service', 'list', '-f', mine, '--sort', 'cloud_service_id', '--limit', '4', '--only', 'cloud_service_id,name,region_code,tags.env'];
+    const listArgs = ['cloud-service', 'list', '-f', mine, '--sort', 'cloud_service_id', '--limit', '4', '--only', 'cloud_service_id,name,region_code,tags.synthetic.env'];
     const asJson = await json(listArgs);
     const asYaml = await cli([...listArgs, '-o', 'yaml']);
     expect(YAML.parse(asYaml.stdout)).toEqual(asJson);
     const asCsv = await cli([...listArgs, '-o', 'csv']);
     expect(csv(asCsv.stdout)).toEqual(
-      asJson['results'].map((row: Row) => ({ cloud_service_id: row['cloud_service_id'], name: row['name'], region_code: row['region_code'], 'tags.env': row['tags']['env'] })),
+      asJson['results'].map((row: Row) => ({ cloud_service_id: row['cloud_service_id'], name: row['name'], region_code: row['region_code'], 'tags.synthetic.env': row['tags']['synthetic']['env'] })),
     );
     const asTable = await cli([...listArgs, '-o', 'table']);
     expect(asTable.stdout).toContain(asJson['results'][3]['cloud_service_id']);

@@ -220,6 +220,79 @@ export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
           },
         },
       },
+      throughType: {
+        summary: "Through the resource's type and region, as Cloudforet's managed metrics filter (ref_cloud_service_type.*, ref_region.*)",
+        value: {
+          query: {
+            filter: [
+              { k: 'ref_cloud_service_type.is_primary', v: true, o: 'eq' },
+              { k: 'ref_cloud_service_type.labels', v: ['CSPM', 'Management'], o: 'not_in' },
+              { k: 'tags.aws.env', v: 'prod', o: 'eq' },
+            ],
+            page: { limit: 20 },
+          },
+        },
+      },
+    },
+  },
+  'CloudServiceType.list': {
+    request: {
+      console: {
+        summary: "The console's type list of a provider and group, primary types first",
+        value: {
+          provider: 'aws',
+          group: 'EC2',
+          query: {
+            only: ['cloud_service_type_id', 'name', 'group', 'provider', 'tags', 'is_primary', 'resource_type', 'cloud_service_type_key'],
+            sort: [{ key: 'is_primary', desc: true }, { key: 'name' }],
+          },
+        },
+      },
+    },
+  },
+  'Region.list': {
+    request: {
+      console: {
+        summary: "The console's region map: every region but 'global'",
+        value: { query: { only: ['name', 'region_code', 'tags', 'provider'], filter: [{ k: 'region_code', v: 'global', o: 'not' }] } },
+      },
+    },
+  },
+  'ChangeHistory.list': {
+    request: {
+      changesOfKey: {
+        summary: 'The changes of one cloud service that touched its instance type, newest first',
+        value: { cloud_service_id: 'cloud-svc-3b124006c2d2', query: { keyword: 'instance_type', page: { limit: 20 } } },
+      },
+    },
+  },
+  'ChangeHistory.stat': {
+    request: {
+      perAction: {
+        summary: 'Records of one cloud service per action and author',
+        value: {
+          cloud_service_id: 'cloud-svc-3b124006c2d2',
+          query: { aggregate: [{ group: { keys: [{ key: 'action', name: 'action' }, { key: 'updated_by', name: 'by' }], fields: [{ operator: 'count', name: 'count' }] } }] },
+        },
+      },
+    },
+  },
+  'CloudService.create': {
+    request: {
+      manual: {
+        summary: 'A resource added by hand: a later collect of the same resource (same reference.resource_id, type, group, provider, account) takes it over',
+        value: {
+          provider: 'aws',
+          cloud_service_group: 'EC2',
+          cloud_service_type: 'Instance',
+          name: 'build-agent-1',
+          account: '123456789012',
+          region_code: 'us-east-1',
+          reference: { resource_id: 'i-0123456789abcdef0' },
+          data: { owner_team: 'platform' },
+          tags: { env: 'ci' },
+        },
+      },
     },
   },
   'CloudService.stat': {

@@ -23,7 +23,7 @@ export const COLUMNS = [
 
 export const DEFAULT_COLUMNS = ['name', 'cloud_service_group', 'cloud_service_type', 'provider', 'account', 'region_code', 'state', 'created_at'];
 
-/** Keys offered while typing a filter (any data.*, tags.* or metadata.* path works too). */
+/** Keys offered while typing a filter (any data.*, tags.<provider>.* or metadata.* path works too: tags are keyed by provider). */
 export const FILTER_KEYS = [
   ...COLUMNS.map((c) => c.key),
   'cloud_service_id',
