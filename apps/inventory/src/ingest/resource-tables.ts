@@ -190,8 +190,9 @@ seen AS (
 
   const history = withHistory
     ? `,
-previous AS (
+previous AS MATERIALIZED (
   -- the rows about to change, as this statement's snapshot sees them: before its own writes
+  -- (materialized: one index probe per row, then joined once, not probed again for each record)
   SELECT t.${id} AS id, ${diffDocument('t')} AS doc
   FROM ${q(t)} t
   WHERE t.${id} IN (SELECT id FROM by_identity WHERE NOT unchanged UNION ALL SELECT id FROM by_secondary WHERE matches = 1)
