@@ -95,13 +95,13 @@ export interface RecordInfo {
   action: RecordInfo_RecordAction;
   /**
    * [{key, before, after, type}]: key is a dotted path at most 3 levels deep (e.g. "name",
-   * "data.hardware.core", "tags.<provider>.<md5 of the tag key>"); before and after are strings
-   * (dicts and lists as JSON text, sorted) or null; type is ADDED (before was absent or null) or
-   * CHANGED. Cloudforet never writes DELETED entries (keys an update removes are not recorded).
-   * CREATE records list every diffed key as ADDED; DELETE records have an empty diff. The diffed
-   * keys are name, ip_addresses, account, instance_type, instance_size, reference, region_code,
-   * project_id, data and tags (never metadata, state or collection_info). The reference sheet is
-   * silent on the order of the entries.
+   * "data.hardware.core", "tags.<provider>.<tag key>"); before and after are text (strings as they
+   * are, dicts and lists as JSON, lists sorted) or null; type is ADDED (before absent), CHANGED or
+   * DELETED (after absent). The diffed keys are name, ip_addresses, account, instance_type,
+   * instance_size, reference, region_code, project_id, data and tags (never metadata, state or
+   * collection_info). CREATE records list every diffed key as ADDED; DELETE records have an empty diff.
+   * Cloudforet diffs tags by the md5 of their keys and never writes DELETED entries; we write both
+   * plainly (README: Types, regions, resources by hand, change history).
    */
   diff: Array<any> | undefined;
   diff_count: number;
