@@ -11,7 +11,7 @@ import { markdownTable, percentile } from './figures';
 import { formatIngestReport, ingestFailed, runIngestBench } from './ingest.bench';
 import { formatMemoryReport, MemoryReport, MemoryRow, memoryFailed, memoryVerdict, runMemoryBench } from './memory.bench';
 import { formatQueryReport, QUERY_CASES, queryFailed, runQueryBench } from './query.bench';
-import { formatRecollectReport, recollectFailed, runRecollectBench } from './recollect.bench';
+import { formatRecollectReport, historyCosts, recollectFailed, runRecollectBench } from './recollect.bench';
 
 const TIMEOUT_MS = 60_000;
 
@@ -57,21 +57,26 @@ describe('benches (smoke: tiny N)', () => {
   });
 
   it('re-collect: unchanged writes nothing, a version bump updates exactly 1 in change_every; records only with the history on', async () => {
-    const rows = await runRecollectBench(env, { sizes: [200], changeEvery: 10, timeoutMs: TIMEOUT_MS });
-    // the record counts (a CREATE per resource, an UPDATE per changed one, none without history) are checked in the last row's problems
-    expect(rows.map((row) => [row.history, row.kind, row.created, row.updated, row.problems])).toEqual([
-      ['off', 'first', 200, 0, []],
-      ['off', 'unchanged', 0, 0, []],
-      ['off', 'changed', 0, 20, []],
-      ['on', 'first', 200, 0, []],
-      ['on', 'unchanged', 0, 0, []],
-      ['on', 'changed', 0, 20, []],
+    const rows = await runRecollectBench(env, { sizes: [200], changeEvery: 10, timeoutMs: TIMEOUT_MS, rounds: 2 });
+    // the record counts (a CREATE per resource, an UPDATE per changed one and round, none without history) are checked in each side's last row
+    expect(rows.map((row) => [row.history, row.kind, row.round, row.created, row.updated, row.problems])).toEqual([
+      ['off', 'first', 0, 200, 0, []],
+      ['on', 'first', 0, 200, 0, []],
+      ['off', 'unchanged', 0, 0, 0, []],
+      ['on', 'unchanged', 0, 0, 0, []],
+      ['off', 'changed', 1, 0, 20, []],
+      ['on', 'changed', 1, 0, 20, []],
+      ['on', 'changed', 2, 0, 20, []],
+      ['off', 'changed', 2, 0, 20, []],
     ]);
     for (const row of rows) expectRate(row.rate);
     expect(recollectFailed(rows)).toBe(false);
+    const [cost] = historyCosts(rows);
+    expect(cost.ratios).toHaveLength(2);
+    for (const ratio of cost.ratios) expectRate(ratio);
     const report = formatRecollectReport(rows, 10);
     expect(report).toContain('again, unchanged');
-    expect(report).toMatch(/200, round 1, again, 1 in 10 changed: with history [\d.]+ s, without [\d.]+ s: [\d.]+% (slower|faster)/);
+    expect(report).toMatch(/200: 1 in 10 changed, with history against without: median of 2 rounds [\d.]+% (slower|faster)/);
   });
 
   it('memory: a peak RSS per run of the same inventory process', async () => {
