@@ -1,3 +1,4 @@
+import { diffEntries } from '../cloud-service/change-history.sql';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ingestContextOf as contextOf, instance, itemsOf as items } from '../testing/cloud-services';
 import { createJob } from '../testing/fixtures';
@@ -26,11 +27,22 @@ describe('change history SQL', () => {
   /** Ends a job's task (one collect of a collector runs at a time). */
   const finish = (jobTaskId: string) => db.dataSource.transaction((manager) => states.end(manager, jobTaskId, { status: 'SUCCESS' }));
 
+  /**
+   * change_record_diff (reads) and diffEntries (writes: every changed row of a statement at once)
+   * must give the same entries: each case runs both, the pair alone and among other pairs.
+   */
   async function diff(before: unknown, after: unknown): Promise<Entry[]> {
-    const [row] = await db.dataSource.query(`SELECT change_record_diff($1::jsonb, $2::jsonb) AS diff`, [
-      before === null ? null : JSON.stringify(before),
-      JSON.stringify(after),
-    ]);
+    const values = [before === null ? null : JSON.stringify(before), JSON.stringify(after)];
+    const [row] = await db.dataSource.query(`SELECT change_record_diff($1::jsonb, $2::jsonb) AS diff`, values);
+    const others = `SELECT 'other-' || n AS id, jsonb_build_object('name', 'a' || n, 'data', jsonb_build_object('x', n)) AS before,
+                           jsonb_build_object('name', 'b' || n, 'data', jsonb_build_object('x', n + 1)) AS after FROM generate_series(1, 3) n`;
+    const walked = await db.dataSource.query(
+      `SELECT id, diff FROM (${diffEntries(`SELECT 'case' AS id, $1::jsonb AS before, $2::jsonb AS after UNION ALL ${others}`)}) d ORDER BY id`,
+      values,
+    );
+    const mine = walked.find((r: { id: string }) => r.id === 'case');
+    expect(mine?.diff ?? []).toEqual(row.diff);
+    expect(walked.filter((r: { id: string }) => r.id !== 'case')).toHaveLength(3);
     return row.diff;
   }
 
