@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import { inventoryInvariantViolations, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
-type Json = Record<string, any>;
+type Json = JsonRecord;
 
 const COUNT = 40;
 const CHANGE_EVERY = 10;
@@ -90,18 +90,18 @@ describe('types, regions, change history and manual resources, end to end', () =
       expect(instance).toMatchObject({ labels: ['Compute'], service_code: 'EC2', is_major: true, workspace_id: '*' });
       expect(await stack.grpc.call('CloudServiceType', 'get', { cloud_service_type_id: instance['cloud_service_type_id'] })).toEqual(instance);
 
-      const regions = await post(stack.httpUrl, '/inventory/v1/region/list', { provider: 'synthetic', query: { only: ['name', 'region_code', 'tags'] } });
+      const regions = await stack.post('/inventory/v1/region/list', { provider: 'synthetic', query: { only: ['name', 'region_code', 'tags'] } });
       expect(regions.status).toBe(200);
       expect(regions.body.total_count).toBe(6);
       expect(regions.body.results[0]).toEqual({ name: expect.any(String), region_code: expect.any(String), tags: expect.objectContaining({ continent: expect.any(String) }), region_id: expect.any(String) });
-      const got = await post(stack.httpUrl, '/inventory/v1/region/get', { region_id: regions.body.results[0].region_id });
+      const got = await stack.post('/inventory/v1/region/get', { region_id: regions.body.results[0].region_id });
       expect(got.body).toMatchObject({ region_key: `synthetic.${regions.body.results[0].region_code}` });
-      const stat = await post(stack.httpUrl, '/inventory/v1/cloud-service-type/stat', { query: { distinct: 'group' } });
+      const stat = await stack.post('/inventory/v1/cloud-service-type/stat', { query: { distinct: 'group' } });
       expect(stat.body).toEqual({ results: ['EC2', 'IAM', 'S3'] });
     });
 
     it('creates, updates and deletes types and regions by hand; a collected one cannot be created twice', async () => {
-      const created = await post(stack.httpUrl, '/inventory/v1/cloud-service-type/create', {
+      const created = await stack.post('/inventory/v1/cloud-service-type/create', {
         provider: 'synthetic',
         group: 'Lambda',
         name: 'Function',
@@ -113,7 +113,7 @@ describe('types, regions, change history and manual resources, end to end', () =
       const id = created.body.cloud_service_type_id;
       const updated = await stack.grpc.call('CloudServiceType', 'update', { cloud_service_type_id: id, is_primary: true, labels: ['Compute', 'Serverless'] });
       expect(updated).toMatchObject({ is_primary: true, labels: ['Compute', 'Serverless'], tags: { owner: 'platform' } });
-      const duplicate = await post(stack.httpUrl, '/inventory/v1/cloud-service-type/create', { provider: 'synthetic', group: 'EC2', name: 'Instance' });
+      const duplicate = await stack.post('/inventory/v1/cloud-service-type/create', { provider: 'synthetic', group: 'EC2', name: 'Instance' });
       expect(duplicate).toMatchObject({ status: 409, body: { code: 'ERROR_ALREADY_EXISTS' } });
       expect(await grpcCode(stack.grpc.call('CloudServiceType', 'create', { provider: 'synthetic', group: 'EC2', name: 'Instance' }))).toBe(status.ALREADY_EXISTS);
       await stack.grpc.call('CloudServiceType', 'delete', { cloud_service_type_id: id });
@@ -121,11 +121,11 @@ describe('types, regions, change history and manual resources, end to end', () =
 
       const region = await stack.grpc.call('Region', 'create', { provider: 'synthetic', region_code: 'mars-1', name: 'Mars', tags: { continent: 'space' } });
       expect(region).toMatchObject({ region_key: 'synthetic.mars-1' });
-      expect((await post(stack.httpUrl, '/inventory/v1/region/update', { region_id: region['region_id'], name: 'Mars One' })).body).toMatchObject({ name: 'Mars One', tags: { continent: 'space' } });
+      expect((await stack.post('/inventory/v1/region/update', { region_id: region['region_id'], name: 'Mars One' })).body).toMatchObject({ name: 'Mars One', tags: { continent: 'space' } });
       expect(await grpcCode(stack.grpc.call('Region', 'create', { provider: 'synthetic', region_code: 'mars-1', name: 'again' }))).toBe(status.ALREADY_EXISTS);
-      expect((await post(stack.httpUrl, '/inventory/v1/region/delete', { region_id: region['region_id'] })).status).toBe(200);
-      expect((await post(stack.httpUrl, '/inventory/v1/region/get', { region_id: region['region_id'] })).status).toBe(404);
-      expect((await post(stack.httpUrl, '/inventory/v1/region/create', { provider: 'synthetic', name: 'no code' })).body).toMatchObject({ code: 'ERROR_REQUIRED_PARAMETER' });
+      expect((await stack.post('/inventory/v1/region/delete', { region_id: region['region_id'] })).status).toBe(200);
+      expect((await stack.post('/inventory/v1/region/get', { region_id: region['region_id'] })).status).toBe(404);
+      expect((await stack.post('/inventory/v1/region/create', { provider: 'synthetic', name: 'no code' })).body).toMatchObject({ code: 'ERROR_REQUIRED_PARAMETER' });
     });
 
     it('filters cloud services through their type and region (ref_cloud_service_type.*, ref_region.*)', async () => {
@@ -138,7 +138,7 @@ describe('types, regions, change history and manual resources, end to end', () =
       expect(await count([{ k: 'ref_cloud_service_type.labels', v: 'Compute', o: 'eq' }])).toBe(instances);
       const regionCode = (await stack.grpc.call<{ results: Json[] }>('Region', 'list', { provider: 'synthetic' })).results[0];
       expect(await count([{ k: 'ref_region.name', v: regionCode['name'], o: 'eq' }])).toBe(await count([{ k: 'region_code', v: regionCode['region_code'], o: 'eq' }]));
-      const http = await post(stack.httpUrl, '/inventory/v1/cloud-service/stat', {
+      const http = await stack.post('/inventory/v1/cloud-service/stat', {
         query: { filter: [{ k: 'ref_cloud_service_type.is_primary', v: true, o: 'eq' }], aggregate: [{ count: { name: 'n' } }] },
       });
       expect(http.body).toEqual({ results: [{ n: COUNT - volumes }] });
@@ -177,14 +177,14 @@ describe('types, regions, change history and manual resources, end to end', () =
       // the unchanged resource has its CREATE only
       expect((await history(unchanged['cloud_service_id'])).map((r) => r.action)).toEqual(['CREATE']);
       // over HTTP, with Cloudforet's filters
-      const http = await post(stack.httpUrl, '/inventory/v1/change-history/list', { cloud_service_id: changed['cloud_service_id'], action: 'UPDATE', query: { keyword: 'synthetic_version' } });
+      const http = await stack.post('/inventory/v1/change-history/list', { cloud_service_id: changed['cloud_service_id'], action: 'UPDATE', query: { keyword: 'synthetic_version' } });
       expect(http.body.results.map((r: Json) => r.record_id)).toEqual([update.record_id]);
-      const stat = await post(stack.httpUrl, '/inventory/v1/change-history/stat', {
+      const stat = await stack.post('/inventory/v1/change-history/stat', {
         cloud_service_id: changed['cloud_service_id'],
         query: { aggregate: [{ group: { keys: [{ key: 'action', name: 'action' }], fields: [{ operator: 'count', name: 'n' }] } }, { sort: [{ key: 'action' }] }] },
       });
       expect(stat.body).toEqual({ results: [{ action: 'CREATE', n: 1 }, { action: 'UPDATE', n: 1 }] });
-      expect((await post(stack.httpUrl, '/inventory/v1/change-history/list', {})).body).toMatchObject({ code: 'ERROR_REQUIRED_PARAMETER' });
+      expect((await stack.post('/inventory/v1/change-history/list', {})).body).toMatchObject({ code: 'ERROR_REQUIRED_PARAMETER' });
     });
   });
 
@@ -193,7 +193,7 @@ describe('types, regions, change history and manual resources, end to end', () =
       // the collected resource syn-3-5 goes away, and the same resource is typed in by hand
       const collected = await byResourceId(`syn-${SEED}-5`);
       await stack.grpc.call('CloudService', 'delete', { cloud_service_id: collected['cloud_service_id'] });
-      const created = await post(stack.httpUrl, '/inventory/v1/cloud-service/create', {
+      const created = await stack.post('/inventory/v1/cloud-service/create', {
         provider: 'synthetic',
         cloud_service_group: collected['cloud_service_group'],
         cloud_service_type: collected['cloud_service_type'],
@@ -235,8 +235,8 @@ describe('types, regions, change history and manual resources, end to end', () =
       });
       expect((await byResourceId(`syn-${SEED}-5`))['cloud_service_id']).toBe(id);
 
-      await post(stack.httpUrl, '/inventory/v1/cloud-service/delete', { cloud_service_id: id });
-      const again = await post(stack.httpUrl, '/inventory/v1/cloud-service/delete', { cloud_service_id: id });
+      await stack.post('/inventory/v1/cloud-service/delete', { cloud_service_id: id });
+      const again = await stack.post('/inventory/v1/cloud-service/delete', { cloud_service_id: id });
       expect(again).toMatchObject({ status: 400, body: { code: 'ERROR_RESOURCE_ALREADY_DELETED' } });
       expect((await stack.grpc.call('CloudService', 'get', { cloud_service_id: id }))['state']).toBe('DELETED');
 

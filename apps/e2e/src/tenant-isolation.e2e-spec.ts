@@ -112,7 +112,7 @@ describe('tenant isolation', () => {
   const ids: Record<string, string> = {};
 
   const snapshot = async () => {
-    const tables = ['collector', 'secret', 'job', 'job_task', 'cloud_service', 'registered_plugin'];
+    const tables = ['collector', 'secret', 'job', 'job_task', 'cloud_service', 'cloud_service_type', 'region', 'change_record', 'registered_plugin'];
     const rows: Record<string, unknown> = {};
     for (const table of tables) rows[table] = (await db.query(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY 1`)).rows.map((r) => r.row);
     return rows;
@@ -141,12 +141,19 @@ describe('tenant isolation', () => {
     expect(done['status']).toBe('SUCCESS');
     const task = (await owner.grpc.call('JobTask', 'list', { job_id: job['job_id'] }))['results'][0];
     const resource = (await owner.grpc.call('CloudService', 'list', { query: { page: { limit: 1 } } }))['results'][0];
+    // the types and regions the collect stored in ws-1, and the change history of its resources
+    const type = (await owner.grpc.call('CloudServiceType', 'list', { query: { page: { limit: 1 } } }))['results'][0];
+    const region = (await owner.grpc.call('Region', 'list', { query: { page: { limit: 1 } } }))['results'][0];
+    expect([type['workspace_id'], region['workspace_id']]).toEqual(['ws-1', 'ws-1']);
+    expect((await owner.grpc.call('ChangeHistory', 'list', { cloud_service_id: resource['cloud_service_id'] }))['total_count']).toBe(1);
     Object.assign(ids, {
       collector_id: collector['collector_id'],
       secret_id: secret['secret_id'],
       job_id: job['job_id'],
       job_task_id: task['job_task_id'],
       cloud_service_id: resource['cloud_service_id'],
+      cloud_service_type_id: type['cloud_service_type_id'],
+      region_id: region['region_id'],
       plugin_id: 'synthetic',
     });
     // kinds this version does not serve yet get an id that exists nowhere (their RPCs answer UNIMPLEMENTED)
@@ -164,6 +171,8 @@ describe('tenant isolation', () => {
     expect(await owner.grpc.call('Job', 'get', { job_id: ids['job_id'] })).toMatchObject({ job_id: ids['job_id'] });
     expect(await owner.grpc.call('JobTask', 'get', { job_task_id: ids['job_task_id'] })).toMatchObject({ job_task_id: ids['job_task_id'] });
     expect(await owner.grpc.call('CloudService', 'get', { cloud_service_id: ids['cloud_service_id'] })).toMatchObject({ cloud_service_id: ids['cloud_service_id'] });
+    expect(await owner.grpc.call('CloudServiceType', 'get', { cloud_service_type_id: ids['cloud_service_type_id'] })).toMatchObject({ workspace_id: 'ws-1' });
+    expect(await owner.grpc.call('Region', 'get', { region_id: ids['region_id'] })).toMatchObject({ workspace_id: 'ws-1' });
     // and its domain's admin sees them too (the whole domain)
     expect(await adminA.grpc.call('Collector', 'get', { collector_id: ids['collector_id'] })).toMatchObject({ workspace_id: 'ws-1' });
     expect(await adminA.post('/inventory/v1/cloud-service/get', { cloud_service_id: ids['cloud_service_id'] })).toMatchObject({ status: 200 });
@@ -252,6 +261,17 @@ describe('tenant isolation', () => {
     await expect(stranger.grpc.call('JobTask', 'get', { job_task_id: ids['job_task_id'] })).rejects.toMatchObject({ code: status.NOT_FOUND });
     // both see the workspace's collectors and jobs (they do not belong to projects)
     expect((await stranger.grpc.call('Collector', 'list', {}))['total_count']).toBe(1);
+    // the change history goes with the cloud service; a member writes cloud services of its own projects only
+    expect((await member.grpc.call('ChangeHistory', 'list', { cloud_service_id: ids['cloud_service_id'] }))['total_count']).toBe(1);
+    await expect(stranger.grpc.call('ChangeHistory', 'list', { cloud_service_id: ids['cloud_service_id'] })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(stranger.grpc.call('CloudService', 'update', { cloud_service_id: ids['cloud_service_id'], name: 'x' })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(stranger.grpc.call('CloudService', 'delete', { cloud_service_id: ids['cloud_service_id'] })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    const manual = { provider: 'synthetic', cloud_service_group: 'EC2', cloud_service_type: 'Instance', data: {}, reference: { resource_id: 'i-manual' } };
+    await expect(stranger.grpc.call('CloudService', 'create', { ...manual, project_id: 'project-1' })).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+    const created = await stranger.grpc.call('CloudService', 'create', { ...manual, project_id: 'project-9' });
+    expect([created['workspace_id'], created['project_id']]).toEqual(['ws-1', 'project-9']);
+    await expect(member.grpc.call('CloudService', 'get', { cloud_service_id: created['cloud_service_id'] })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await stranger.grpc.call('CloudService', 'delete', { cloud_service_id: created['cloud_service_id'] });
   });
 });
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { enumFilter } from '../common/query-scope';
+import { enumFilter, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { ResourceQueries } from '../common/resource-queries';
 import { CHANGE_RECORD_QUERY_SCHEMA } from './change-record.query-schema';
@@ -30,7 +30,7 @@ export class ChangeHistoryService {
 
   private async checkAccess(cloudServiceId: string | undefined, scope: RequestScope): Promise<string> {
     const id = requiredText(cloudServiceId, 'cloud_service_id');
-    if (!(await this.cloudServices.findOne(scope.domain_id, id))) throw AppError.notFound('CloudService', 'cloud_service_id', id);
+    if (!(await this.cloudServices.findOne(rowScope(scope, { byProject: true }), id))) throw AppError.notFound('CloudService', 'cloud_service_id', id);
     return id;
   }
 

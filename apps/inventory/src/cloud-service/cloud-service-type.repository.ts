@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { CloudServiceTypeEntity } from './cloud-service-type.entity';
 import { CLOUD_SERVICE_TYPE_KIND } from './cloud-service-type.kind';
@@ -23,8 +24,8 @@ export class CloudServiceTypeRepository {
     return this.dataSource.getRepository(CloudServiceTypeEntity);
   }
 
-  findOne(domainId: string, id: string): Promise<CloudServiceTypeEntity | null> {
-    return this.repo.findOneBy({ domain_id: domainId, cloud_service_type_id: id });
+  findOne(where: RowWhere, id: string): Promise<CloudServiceTypeEntity | null> {
+    return this.repo.findOneBy({ ...where, cloud_service_type_id: id });
   }
 
   /** The new row, or null when the workspace has a type of that provider, group and name already. */
@@ -37,20 +38,20 @@ export class CloudServiceTypeRepository {
    * Replaces the given fields, as written by hand ("manual"). The content hash is cleared: the
    * next collect that sends this type writes the plugin's values back, as Cloudforet's collect does.
    */
-  async update(domainId: string, id: string, changes: CloudServiceTypeChanges): Promise<CloudServiceTypeEntity | null> {
+  async update(where: RowWhere, id: string, changes: CloudServiceTypeChanges): Promise<CloudServiceTypeEntity | null> {
     const result = await this.repo
       .createQueryBuilder()
       .update()
       .set({ ...changes, updated_by: 'manual', content_hash: '', updated_at: () => 'now()' } as QueryDeepPartialEntity<CloudServiceTypeEntity>)
-      .where('domain_id = :domainId AND cloud_service_type_id = :id', { domainId, id })
+      .where({ ...where, cloud_service_type_id: id })
       .returning('*')
       .execute();
     return (result.raw as CloudServiceTypeEntity[])[0] ?? null;
   }
 
   /** Hard delete, as Cloudforet's. Cloud services of the type stay. */
-  async delete(domainId: string, id: string): Promise<boolean> {
-    const result = await this.repo.delete({ domain_id: domainId, cloud_service_type_id: id });
+  async delete(where: RowWhere, id: string): Promise<boolean> {
+    const result = await this.repo.delete({ ...where, cloud_service_type_id: id });
     return (result.affected ?? 0) > 0;
   }
 

@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { queryScope } from '../common/query-scope';
+import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { CloudServiceTypeChanges, CloudServiceTypeRepository } from './cloud-service-type.repository';
 import { CLOUD_SERVICE_TYPE_KIND } from './cloud-service-type.kind';
@@ -81,19 +81,19 @@ export class CloudServiceTypeService {
     if (labels !== undefined) changes.labels = labels;
     const tags = requestTags(request.tags);
     if (tags !== undefined) changes.tags = tags;
-    const row = await this.repository.update(scope.domain_id, id, changes);
+    const row = await this.repository.update(rowScope(scope), id, changes);
     if (!row) throw AppError.notFound('CloudServiceType', 'cloud_service_type_id', id);
     return toCloudServiceTypeInfo(row);
   }
 
   async delete(request: inventoryV1.CloudServiceTypeRequest, scope: RequestScope): Promise<void> {
     const id = requiredText(request.cloud_service_type_id, 'cloud_service_type_id');
-    if (!(await this.repository.delete(scope.domain_id, id))) throw AppError.notFound('CloudServiceType', 'cloud_service_type_id', id);
+    if (!(await this.repository.delete(rowScope(scope), id))) throw AppError.notFound('CloudServiceType', 'cloud_service_type_id', id);
   }
 
   async get(request: inventoryV1.CloudServiceTypeRequest, scope: RequestScope): Promise<inventoryV1.CloudServiceTypeInfo> {
     const id = requiredText(request.cloud_service_type_id, 'cloud_service_type_id');
-    const row = await this.repository.findOne(scope.domain_id, id);
+    const row = await this.repository.findOne(rowScope(scope), id);
     if (!row) throw AppError.notFound('CloudServiceType', 'cloud_service_type_id', id);
     return toCloudServiceTypeInfo(row);
   }

@@ -11,8 +11,8 @@ import { CloudServiceService } from './cloud-service.service';
 import { RegionRepository } from './region.repository';
 import { RegionService } from './region.service';
 
-const scope = { domain_id: 'domain-writes' };
-const other = { domain_id: 'domain-elsewhere' };
+const scope = { domain_id: 'domain-writes', role: 'DOMAIN_ADMIN' as const };
+const other = { domain_id: 'domain-elsewhere', role: 'DOMAIN_ADMIN' as const };
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
   try {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { QueryScope, TypedFilters } from '@cloud-inventory/query';
+import type { RowWhere } from '../common/query-scope';
 import { RequestQuery, ResourceQueries } from '../common/resource-queries';
 import { RegionEntity } from './region.entity';
 import { REGION_KIND } from './region.kind';
@@ -21,8 +22,8 @@ export class RegionRepository {
     return this.dataSource.getRepository(RegionEntity);
   }
 
-  findOne(domainId: string, id: string): Promise<RegionEntity | null> {
-    return this.repo.findOneBy({ domain_id: domainId, region_id: id });
+  findOne(where: RowWhere, id: string): Promise<RegionEntity | null> {
+    return this.repo.findOneBy({ ...where, region_id: id });
   }
 
   /** The new row, or null when the workspace has a region of that provider and code already. */
@@ -35,20 +36,20 @@ export class RegionRepository {
    * Replaces the given fields, as written by hand ("manual"). The content hash is cleared: the
    * next collect that sends this region writes the plugin's values back, as Cloudforet's collect does.
    */
-  async update(domainId: string, id: string, changes: RegionChanges): Promise<RegionEntity | null> {
+  async update(where: RowWhere, id: string, changes: RegionChanges): Promise<RegionEntity | null> {
     const result = await this.repo
       .createQueryBuilder()
       .update()
       .set({ ...changes, updated_by: 'manual', content_hash: '', updated_at: () => 'now()' } as QueryDeepPartialEntity<RegionEntity>)
-      .where('domain_id = :domainId AND region_id = :id', { domainId, id })
+      .where({ ...where, region_id: id })
       .returning('*')
       .execute();
     return (result.raw as RegionEntity[])[0] ?? null;
   }
 
   /** Hard delete, as Cloudforet's. Cloud services in the region stay. */
-  async delete(domainId: string, id: string): Promise<boolean> {
-    const result = await this.repo.delete({ domain_id: domainId, region_id: id });
+  async delete(where: RowWhere, id: string): Promise<boolean> {
+    const result = await this.repo.delete({ ...where, region_id: id });
     return (result.affected ?? 0) > 0;
   }
 

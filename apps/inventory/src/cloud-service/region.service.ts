@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { queryScope } from '../common/query-scope';
+import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { manualMatchKeys } from './match-rules';
 import { REGION_KIND } from './region.kind';
@@ -58,19 +58,19 @@ export class RegionService {
     if (name !== undefined) changes.name = name;
     const tags = requestTags(request.tags);
     if (tags !== undefined) changes.tags = tags;
-    const row = await this.repository.update(scope.domain_id, id, changes);
+    const row = await this.repository.update(rowScope(scope), id, changes);
     if (!row) throw AppError.notFound('Region', 'region_id', id);
     return toRegionInfo(row);
   }
 
   async delete(request: inventoryV1.RegionRequest, scope: RequestScope): Promise<void> {
     const id = requiredText(request.region_id, 'region_id');
-    if (!(await this.repository.delete(scope.domain_id, id))) throw AppError.notFound('Region', 'region_id', id);
+    if (!(await this.repository.delete(rowScope(scope), id))) throw AppError.notFound('Region', 'region_id', id);
   }
 
   async get(request: inventoryV1.RegionRequest, scope: RequestScope): Promise<inventoryV1.RegionInfo> {
     const id = requiredText(request.region_id, 'region_id');
-    const row = await this.repository.findOne(scope.domain_id, id);
+    const row = await this.repository.findOne(rowScope(scope), id);
     if (!row) throw AppError.notFound('Region', 'region_id', id);
     return toRegionInfo(row);
   }

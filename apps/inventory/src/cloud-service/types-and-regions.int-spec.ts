@@ -6,8 +6,8 @@ import { CloudServiceTypeService } from './cloud-service-type.service';
 import { RegionRepository } from './region.repository';
 import { RegionService } from './region.service';
 
-const scope = { domain_id: 'domain-catalog' };
-const other = { domain_id: 'domain-other' };
+const scope = { domain_id: 'domain-catalog', role: 'DOMAIN_ADMIN' as const };
+const other = { domain_id: 'domain-other', role: 'DOMAIN_ADMIN' as const };
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
   try {

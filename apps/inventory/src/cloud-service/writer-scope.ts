@@ -4,13 +4,12 @@ import { RequestScope } from '../common/request-scope';
 import { InvalidResource, Json, tags } from './resource-readers';
 
 /**
- * The workspace a row written through the API goes to: the caller's workspace once tokens carry
- * one (issue 12), else the domain level ("*"), where collects with a domain-level secret write
- * theirs, so that such a collect matches a row created through the API.
+ * The workspace a row written through the API goes to: the caller's own (a workspace owner or
+ * member: the token's), else the domain level ("*"), where collects with a domain-level secret
+ * write theirs, so that such a collect matches a row a domain admin created through the API.
  */
 export function writerWorkspace(scope: RequestScope): string {
-  const workspace = (scope as RequestScope & { workspace_id?: unknown }).workspace_id;
-  return typeof workspace === 'string' && workspace !== '' ? workspace : DOMAIN_WORKSPACE;
+  return scope.workspace_id || DOMAIN_WORKSPACE;
 }
 
 /** A required text field of a request, trimmed (Cloudforet strips strings). */

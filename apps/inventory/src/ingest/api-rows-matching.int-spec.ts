@@ -25,7 +25,7 @@ describe('a collect matches what the API created', () => {
   // the API writes domain-level rows ("*") until tokens carry a workspace: so do collects of domain-level secrets
   const WORKSPACE = '*';
   const DOMAIN = 'domain-test';
-  const scope = { domain_id: DOMAIN };
+  const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
   const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<any>(`spaceone.api.inventory.v1.${type}`, json);
 
   beforeAll(async () => {
