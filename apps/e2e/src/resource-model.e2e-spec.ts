@@ -241,11 +241,12 @@ describe('types, regions, change history and manual resources, end to end', () =
       expect((await stack.grpc.call('CloudService', 'get', { cloud_service_id: id }))['state']).toBe('DELETED');
 
       const records = await history(id);
-      expect(records.map((r) => [r.action, r.updated_by, r.job_id])).toEqual([
-        ['DELETE', 'USER', ''],
-        ['UPDATE', 'COLLECTOR', job['job_id']],
-        ['UPDATE', 'USER', ''],
-        ['CREATE', 'USER', ''],
+      // the user is the token's (aud): the stack's admin token is test-user's
+      expect(records.map((r) => [r.action, r.updated_by, r.job_id, r.user_id])).toEqual([
+        ['DELETE', 'USER', '', 'test-user'],
+        ['UPDATE', 'COLLECTOR', job['job_id'], ''],
+        ['UPDATE', 'USER', '', 'test-user'],
+        ['CREATE', 'USER', '', 'test-user'],
       ]);
       expect(records[2].diff).toEqual([
         { key: 'name', before: 'typed in', after: 'typed in, renamed', type: 'CHANGED' },

@@ -24,7 +24,7 @@ describe('authentication set-up at start', () => {
     const tokenFile = join(dir, 'admin.token');
     expect([statSync(keyFile).mode & 0o777, statSync(tokenFile).mode & 0o777]).toEqual([0o600, 0o600]);
     const token = readFileSync(tokenFile, 'utf8').trim();
-    expect(await first.verifier!.verify(token)).toEqual({ kind: 'access', domainId: 'domain-default', role: 'DOMAIN_ADMIN', permissions: undefined });
+    expect(await first.verifier!.verify(token)).toEqual({ kind: 'access', domainId: 'domain-default', role: 'DOMAIN_ADMIN', permissions: undefined, userId: 'admin' });
     expect(decodeJwt(token)).toMatchObject({ typ: 'ACCESS_TOKEN', ver: '2.0', did: 'domain-default', rol: 'DOMAIN_ADMIN' });
     // the notices say where the token is, never the token itself
     const said = first.notices.map((n) => n.message).join('\n');
@@ -53,7 +53,7 @@ describe('authentication set-up at start', () => {
       else process.env['DATA_DIR'] = previous;
     }
     const [member, system] = printed.trim().split('\n');
-    expect(await runtime.verifier!.verify(member)).toEqual({ kind: 'access', domainId: 'domain-x', role: 'WORKSPACE_MEMBER', workspaceId: 'ws-1', projects: ['p-1', 'p-2'], permissions: undefined });
+    expect(await runtime.verifier!.verify(member)).toEqual({ kind: 'access', domainId: 'domain-x', role: 'WORKSPACE_MEMBER', workspaceId: 'ws-1', projects: ['p-1', 'p-2'], permissions: undefined, userId: 'cloud-inventory' });
     const claims = decodeJwt(member);
     expect(claims.exp! - claims.iat!).toBe(7200);
     expect(await runtime.verifier!.verify(system)).toEqual({ kind: 'system', permissions: undefined });

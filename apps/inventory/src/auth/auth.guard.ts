@@ -96,7 +96,7 @@ export class AuthGuard implements CanActivate {
       return { domain_id: domainId, role: 'SYSTEM', workspace_id: this.checkedId(call.systemWorkspace, 'x_workspace_id') };
     }
     if (rule.system || !rule.roles.includes(token.role)) throw this.denied(call, `role ${token.role}`);
-    return { domain_id: token.domainId, role: token.role, workspace_id: token.workspaceId, user_projects: token.projects };
+    return { domain_id: token.domainId, role: token.role, workspace_id: token.workspaceId, user_projects: token.projects, user_id: token.userId };
   }
 
   private checkedId(value: string | undefined, name: string): string | undefined {

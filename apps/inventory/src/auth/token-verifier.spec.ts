@@ -52,11 +52,11 @@ describe('TokenVerifier', () => {
   };
 
   it("accepts Cloudforet's access tokens (RS256 and ES256) and says who the caller is", async () => {
-    expect(await verifier.verify(await sign(claims()))).toEqual({ kind: 'access', domainId: 'domain-a', role: 'DOMAIN_ADMIN', permissions: undefined });
+    expect(await verifier.verify(await sign(claims()))).toEqual({ kind: 'access', domainId: 'domain-a', role: 'DOMAIN_ADMIN', permissions: undefined, userId: 'user-1' });
     expect(await verifier.verify(await sign(claims({ rol: 'WORKSPACE_OWNER', wid: 'ws-1' }), ecKey, 'ES256')))
-      .toEqual({ kind: 'access', domainId: 'domain-a', role: 'WORKSPACE_OWNER', workspaceId: 'ws-1', permissions: undefined });
+      .toEqual({ kind: 'access', domainId: 'domain-a', role: 'WORKSPACE_OWNER', workspaceId: 'ws-1', permissions: undefined, userId: 'user-1' });
     expect(await verifier.verify(await sign(claims({ rol: 'WORKSPACE_MEMBER', wid: 'ws-1', projects: ['p-1'], permissions: ['inventory:'] }))))
-      .toEqual({ kind: 'access', domainId: 'domain-a', role: 'WORKSPACE_MEMBER', workspaceId: 'ws-1', projects: ['p-1'], permissions: ['inventory:'] });
+      .toEqual({ kind: 'access', domainId: 'domain-a', role: 'WORKSPACE_MEMBER', workspaceId: 'ws-1', projects: ['p-1'], permissions: ['inventory:'], userId: 'user-1' });
     // "*" among a member's projects: every project
     expect(await verifier.verify(await sign(claims({ rol: 'WORKSPACE_MEMBER', wid: 'ws-1', projects: ['*'] })))).toMatchObject({ projects: undefined });
     // a member without projects sees none

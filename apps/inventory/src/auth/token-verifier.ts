@@ -15,7 +15,7 @@ export interface TrustedKeys {
 
 /** What a verified token says about its caller. */
 export type VerifiedToken =
-  | { kind: 'access'; domainId: string; role: AccessRole; workspaceId?: string; projects?: readonly string[]; permissions?: readonly string[] }
+  | { kind: 'access'; domainId: string; role: AccessRole; workspaceId?: string; projects?: readonly string[]; permissions?: readonly string[]; userId?: string }
   | { kind: 'system'; permissions?: readonly string[] };
 
 /** Why a token was refused: for the server log only; the caller gets one message for every reason. */
@@ -81,11 +81,13 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
   if (typeof domainId !== 'string' || !ID.test(domainId)) throw new TokenRefused('"did" is missing or not a domain id');
   const role = payload['rol'] as AccessRole;
   if (!ACCESS_ROLES.includes(role)) throw new TokenRefused(`"rol" ${JSON.stringify(role)} is not a role of the inventory`);
-  if (role === 'DOMAIN_ADMIN') return { kind: 'access', domainId, role, permissions };
+  // Cloudforet's user id (`aud`): who a change record says made an API change
+  const userId = typeof payload.aud === 'string' && payload.aud !== '' ? payload.aud.slice(0, 255) : undefined;
+  if (role === 'DOMAIN_ADMIN') return { kind: 'access', domainId, role, permissions, userId };
   const workspaceId = payload['wid'];
   if (typeof workspaceId !== 'string' || !ID.test(workspaceId)) throw new TokenRefused(`"wid" is missing or not a workspace id for ${role}`);
-  if (role === 'WORKSPACE_OWNER') return { kind: 'access', domainId, role, workspaceId, permissions };
+  if (role === 'WORKSPACE_OWNER') return { kind: 'access', domainId, role, workspaceId, permissions, userId };
   // a member sees its projects' resources only; "*" among them: every project of the workspace
   const projects = stringList(payload['projects'], 'projects') ?? [];
-  return { kind: 'access', domainId, role, workspaceId, projects: projects.includes('*') ? undefined : projects, permissions };
+  return { kind: 'access', domainId, role, workspaceId, projects: projects.includes('*') ? undefined : projects, permissions, userId };
 }

@@ -47,7 +47,7 @@ export type WriteOutcome = { row: CloudServiceEntity } | { missing: true } | { d
 
 const NO_PREVIOUS = '(SELECT NULL::text AS id, NULL::jsonb AS doc WHERE false)';
 
-/** The author of API writes: a user; the caller's user_id once tokens carry one. */
+/** The author of API writes: a user, the caller's token's (`aud`). */
 function userAuthor(domainParam: string, userParam: string): RecordAuthor {
   return { domainId: domainParam, updatedBy: `'USER'`, collectorId: `''`, jobId: `''`, userId: userParam };
 }

@@ -65,10 +65,9 @@ function ipAddressesOf(value: string[] | undefined): string[] | undefined {
   return list.length === 0 ? undefined : list;
 }
 
-/** The caller, for change records: empty until tokens carry a user (issue 12). */
+/** The caller, for change records: its token's user (`aud`); empty for a system token. */
 function userOf(scope: RequestScope): string {
-  const user = (scope as RequestScope & { user_id?: unknown }).user_id;
-  return typeof user === 'string' ? user : '';
+  return scope.user_id ?? '';
 }
 
 /** The rows a caller may change: its domain, workspace and (a member) projects. */

@@ -10,9 +10,10 @@ import { CloudServiceRepository } from './cloud-service.repository';
 import { CloudServiceService } from './cloud-service.service';
 import { RegionRepository } from './region.repository';
 import { RegionService } from './region.service';
+import type { RequestScope } from '../common/request-scope';
 
-const scope = { domain_id: 'domain-writes', role: 'DOMAIN_ADMIN' as const };
-const other = { domain_id: 'domain-elsewhere', role: 'DOMAIN_ADMIN' as const };
+const scope: RequestScope = { domain_id: 'domain-writes', role: 'DOMAIN_ADMIN', user_id: 'alice@example.com' };
+const other: RequestScope = { domain_id: 'domain-elsewhere', role: 'DOMAIN_ADMIN' };
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -77,7 +78,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
 
       const { results, total_count } = (await records({ cloud_service_id: created.cloud_service_id })) as { results: any[]; total_count: number };
       expect(total_count).toBe(1);
-      expect(results[0]).toMatchObject({ action: 'CREATE', updated_by: 'USER', user_id: '', collector_id: '', job_id: '', domain_id: scope.domain_id });
+      expect(results[0]).toMatchObject({ action: 'CREATE', updated_by: 'USER', user_id: 'alice@example.com', collector_id: '', job_id: '', domain_id: scope.domain_id });
       expect(results[0].diff).toEqual(
         expect.arrayContaining([
           { key: 'name', before: null, after: 'web-1', type: 'ADDED' },

@@ -20,6 +20,8 @@ export interface RequestScope {
   workspace_id?: string;
   /** WORKSPACE_MEMBER: the projects it may see (the token's `projects`); undefined: every project. */
   user_projects?: readonly string[];
+  /** The caller's user id (an access token's `aud`), for the change records of its writes. */
+  user_id?: string;
 }
 
 /** The workspace_id of DOMAIN-level collectors, jobs and secrets. */
