@@ -1,3 +1,4 @@
+import type { JsonRecord, LooseJson } from '@cloud-inventory/testing';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { compileSearch } from '@cloud-inventory/query';
 import { inventoryProtoJson } from '../common/proto-http';
@@ -31,7 +32,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
   let history: ChangeHistoryService;
   let types: CloudServiceTypeService;
   let regions: RegionService;
-  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<any>(`spaceone.api.inventory.v1.${type}`, json);
+  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<LooseJson>(`spaceone.api.inventory.v1.${type}`, json);
   const create = (json: Record<string, unknown>, s = scope) => services.create(decode('CreateServiceRequest', json), s);
   const update = (json: Record<string, unknown>) => services.update(decode('UpdateCloudServiceRequest', json), scope);
   const records = (json: Record<string, unknown>, s = scope) => history.list(decode('ChangeHistoryQuery', json), s);
@@ -76,7 +77,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
       });
       expect(await services.get(created.cloud_service_id, scope)).toEqual(created);
 
-      const { results, total_count } = (await records({ cloud_service_id: created.cloud_service_id })) as { results: any[]; total_count: number };
+      const { results, total_count } = (await records({ cloud_service_id: created.cloud_service_id })) as { results: JsonRecord[]; total_count: number };
       expect(total_count).toBe(1);
       expect(results[0]).toMatchObject({ action: 'CREATE', updated_by: 'USER', user_id: 'alice@example.com', collector_id: '', job_id: '', domain_id: scope.domain_id });
       expect(results[0].diff).toEqual(
@@ -101,7 +102,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
       const twice = await errorOf(create(VM));
       expect(twice.code).toBe(ErrorCode.ALREADY_EXISTS);
       expect(twice.message).toMatch(/cloud_service_id = cloud-svc-[0-9a-f]{12}/);
-      // without a reference no collect can match it: any number of them
+      // without a reference no collect can match it: LooseJson number of them
       const { reference: _reference, ...bare } = VM;
       await create(bare);
       await create(bare);
@@ -131,8 +132,8 @@ describe('CloudService create, update, delete, their change history, and ref_* f
 
       // only metadata: nothing a record compares changed
       await update({ cloud_service_id: created.cloud_service_id, metadata: { note: 'y' } });
-      const { results } = (await records({ cloud_service_id: created.cloud_service_id })) as { results: any[] };
-      expect(results.map((r: any) => r.action)).toEqual(['UPDATE', 'CREATE']);
+      const { results } = (await records({ cloud_service_id: created.cloud_service_id })) as { results: JsonRecord[] };
+      expect(results.map((r: JsonRecord) => r.action)).toEqual(['UPDATE', 'CREATE']);
       expect(results[0]).toMatchObject({ updated_by: 'USER', diff_count: 4 });
       expect(results[0].diff).toEqual([
         { key: 'name', before: 'web-1', after: 'web-renamed', type: 'CHANGED' },
@@ -154,7 +155,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
       expect((await errorOf(update({ cloud_service_id: created.cloud_service_id, name: 'x' }))).code).toBe(ErrorCode.RESOURCE_ALREADY_DELETED);
       expect((await errorOf(services.delete(created.cloud_service_id, other))).code).toBe(ErrorCode.NOT_FOUND);
       const { results } = await records({ cloud_service_id: created.cloud_service_id });
-      expect(results.map((r: any) => [r.action, r.diff, r.diff_count, r.updated_by])).toEqual([
+      expect(results.map((r: JsonRecord) => [r.action, r.diff, r.diff_count, r.updated_by])).toEqual([
         ['DELETE', [], 0, 'USER'],
         ['CREATE', expect.any(Array), expect.any(Number), 'USER'],
       ]);
@@ -171,7 +172,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
       const id = created.cloud_service_id;
       expect((await errorOf(records({}))).code).toBe(ErrorCode.REQUIRED_PARAMETER);
       expect((await errorOf(records({ cloud_service_id: id }, other))).code).toBe(ErrorCode.NOT_FOUND);
-      const actions = async (json: Record<string, unknown>) => (await records({ cloud_service_id: id, ...json })).results.map((r: any) => r.action);
+      const actions = async (json: Record<string, unknown>) => (await records({ cloud_service_id: id, ...json })).results.map((r: JsonRecord) => r.action);
       expect(await actions({})).toEqual(['UPDATE', 'UPDATE', 'CREATE']);
       expect(await actions({ action: 'CREATE' })).toEqual(['CREATE']);
       expect(await actions({ updated_by: 'USER', query: { keyword: 'windows' } })).toEqual(['UPDATE']);
@@ -188,7 +189,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
 
   describe('ref_cloud_service_type.* and ref_region.* filters', () => {
     const ids = async (filter: unknown[]) =>
-      (await services.list(decode('CloudServiceQuery', { query: { filter, only: ['name'] }, provider: 'gcp' }), scope)).results.map((r: any) => r.name).sort();
+      (await services.list(decode('CloudServiceQuery', { query: { filter, only: ['name'] }, provider: 'gcp' }), scope)).results.map((r: JsonRecord) => r.name).sort();
 
     beforeAll(async () => {
       await types.create(decode('CreateCloudServiceTypeRequest', { provider: 'gcp', group: 'Compute', name: 'Instance', is_primary: true, labels: ['Server'] }), scope);
@@ -233,7 +234,7 @@ describe('CloudService create, update, delete, their change history, and ref_* f
         await runner.query('SET LOCAL enable_seqscan = off');
         await runner.query('SET LOCAL enable_hashjoin = off');
         await runner.query('SET LOCAL enable_mergejoin = off');
-        const plan = (await runner.query(`EXPLAIN ${compiled.count.text}`, [...compiled.count.values])).map((row: any) => row['QUERY PLAN']).join('\n');
+        const plan = (await runner.query(`EXPLAIN ${compiled.count.text}`, [...compiled.count.values])).map((row: JsonRecord) => row['QUERY PLAN']).join('\n');
         expect(plan).toContain('UQ_cloud_service_type_natural');
         expect(plan).toContain('UQ_region_natural');
       } finally {

@@ -1,3 +1,4 @@
+import type { LooseJson } from '@cloud-inventory/testing';
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { inventoryProtoJson } from '../common/proto-http';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
@@ -24,7 +25,7 @@ describe('CloudServiceType and Region services on PostgreSQL', () => {
   let types: CloudServiceTypeService;
   let regions: RegionService;
   // requests as the gRPC and HTTP edges hand them over: decoded against the .proto types
-  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<any>(`spaceone.api.inventory.v1.${type}`, json);
+  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<LooseJson>(`spaceone.api.inventory.v1.${type}`, json);
 
   beforeAll(async () => {
     db = await createMigratedDatabase();

@@ -1,3 +1,4 @@
+import type { JsonRecord, LooseJson } from '@cloud-inventory/testing';
 import { inventoryProtoJson } from '../common/proto-http';
 import { CloudServiceTypeRepository } from '../cloud-service/cloud-service-type.repository';
 import { CloudServiceTypeService } from '../cloud-service/cloud-service-type.service';
@@ -26,7 +27,7 @@ describe('a collect matches what the API created', () => {
   const WORKSPACE = '*';
   const DOMAIN = 'domain-test';
   const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
-  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<any>(`spaceone.api.inventory.v1.${type}`, json);
+  const decode = (type: string, json: Record<string, unknown>) => inventoryProtoJson().decode<LooseJson>(`spaceone.api.inventory.v1.${type}`, json);
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
@@ -76,7 +77,7 @@ describe('a collect matches what the API created', () => {
     const records = await db.dataSource.query(`SELECT action, updated_by, job_id, diff FROM change_record WHERE cloud_service_id = $1 ORDER BY created_at`, [
       created.cloud_service_id,
     ]);
-    expect(records.map((r: any) => [r.action, r.updated_by, r.job_id])).toEqual([
+    expect(records.map((r: JsonRecord) => [r.action, r.updated_by, r.job_id])).toEqual([
       ['CREATE', 'USER', ''],
       ['UPDATE', 'COLLECTOR', job.jobId],
     ]);
@@ -88,7 +89,7 @@ describe('a collect matches what the API created', () => {
     const googleRule = { '1': ['reference.resource_id', 'provider', 'cloud_service_type', 'cloud_service_group'] };
     const { counts } = await collect([instance(2, { reference: { resource_id: 'i-google' }, account: '999' }, googleRule)]);
     expect(counts).toEqual({ created: 0, updated: 1, failed: 0 });
-    expect((await rowsOf('i-google')).map((r: any) => [r.cloud_service_id, r.name])).toEqual([[created.cloud_service_id, 'vm-2']]);
+    expect((await rowsOf('i-google')).map((r: JsonRecord) => [r.cloud_service_id, r.name])).toEqual([[created.cloud_service_id, 'vm-2']]);
     // the row now has the collect's keys: the next collect finds it by its identity, unchanged
     expect((await collect([instance(2, { reference: { resource_id: 'i-google' }, account: '999' }, googleRule)])).counts).toEqual({ created: 0, updated: 0, failed: 0 });
   });

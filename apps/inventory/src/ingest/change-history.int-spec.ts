@@ -1,3 +1,4 @@
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { diffEntries } from '../cloud-service/change-history.sql';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ingestContextOf as contextOf, instance, itemsOf as items } from '../testing/cloud-services';
@@ -111,7 +112,7 @@ describe('change history SQL', () => {
       const batch = [instance(1, { tags: { Name: 'vm-1', env: 'prod' } }), instance(2)];
       await ingest.writeBatch(contextOf(first), items(first, batch), []);
       const created = await records('ws-history');
-      expect(created.map((r: any) => [r.action, r.name, r.updated_by, r.collector_id, r.job_id])).toEqual([
+      expect(created.map((r: JsonRecord) => [r.action, r.name, r.updated_by, r.collector_id, r.job_id])).toEqual([
         ['CREATE', 'vm-1', 'COLLECTOR', first.collectorId, first.jobId],
         ['CREATE', 'vm-2', 'COLLECTOR', first.collectorId, first.jobId],
       ]);
@@ -151,7 +152,7 @@ describe('change history SQL', () => {
       const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-metadata' });
       await ingest.writeBatch(contextOf(job), items(job, [instance(5, { metadata: { view: 1 } })]), []);
       expect(await ingest.writeBatch(contextOf(job), items(job, [instance(5, { metadata: { view: 2 } })]), [])).toMatchObject({ updated: 1 });
-      expect((await records('ws-metadata')).map((r: any) => r.action)).toEqual(['CREATE']);
+      expect((await records('ws-metadata')).map((r: JsonRecord) => r.action)).toEqual(['CREATE']);
     });
 
     it('records a DELETE by the collector and job when a resource is deleted after too many missed collects', async () => {
@@ -165,7 +166,7 @@ describe('change history SQL', () => {
         deleting.disconnectUnseen(manager, { job_id: next.jobId, domain_id: next.domainId, collector_id: next.collectorId, secret_id: next.tasks[0].secret_id }),
       );
       expect(counts).toEqual({ disconnected: 0, deleted: 1 });
-      expect((await records('ws-gone')).map((r: any) => [r.action, r.diff, r.diff_count, r.updated_by, r.job_id])).toEqual([
+      expect((await records('ws-gone')).map((r: JsonRecord) => [r.action, r.diff, r.diff_count, r.updated_by, r.job_id])).toEqual([
         ['CREATE', null, null, 'COLLECTOR', job.jobId],
         ['DELETE', [], 0, 'COLLECTOR', next.jobId],
       ]);
