@@ -5,12 +5,12 @@ import { InitialSchema1795650726290 } from './1795650726290-InitialSchema';
 import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
 import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
-import { ResourceModel1796101167786 } from './1796101167786-ResourceModel';
+import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
   IngestFastPath1795653026592,
   QueryIndexes1795653454358,
   JobTrace1796106176843,
-  ResourceModel1796101167786,
+  ResourceModel1796109000000,
 ];

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ResourceModel1796101167786 implements MigrationInterface {
-  name = 'ResourceModel1796101167786';
+export class ResourceModel1796109000000 implements MigrationInterface {
+  name = 'ResourceModel1796109000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "public"."UQ_cloud_service_type_identity"`);
