@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inventoryPluginGrpc } from '@cloud-inventory/proto';
 import { FastWriter } from './fast-writer';
 import { decodeResourceInfo, encodeExportRequest, encodeResourceInfo, shallowToJson } from './resource-info-codec';
-import { RawJson } from './struct-reader';
+import { InvalidText, RawJson } from './struct-reader';
 
 // The reference: ts-proto's generated codec for the same messages (its own encoder and decoder).
 const { collect } = inventoryPluginGrpc.CollectorService;
@@ -57,7 +57,7 @@ describe('decodeResourceInfo', () => {
     expect(JSON.parse(data.text())).toEqual(resource.data);
     expect(data.value()).toEqual(resource.data);
     expect(JSON.parse(JSON.stringify(decoded.resource))).toEqual(resource);
-    const tricky = { s: 'quote " backslash \\ tab \t newline \n nul \u0000 emoji 🚀 云', n: [0, -0.5, 1e21, 2 ** 53], e: {}, l: [] };
+    const tricky = { s: 'quote " backslash \\ tab \t newline \n emoji 🚀 云', n: [0, -0.5, 1e21, 2 ** 53], e: {}, l: [] };
     const raw = decodeResourceInfo(frameOf({ resource: { tricky } })).resource!['tricky'] as RawJson;
     expect(JSON.parse(raw.text())).toEqual(tricky);
     const writer = new FastWriter(16);
@@ -81,9 +81,57 @@ describe('decodeResourceInfo', () => {
     expect(decodeResourceInfo(frame)).toMatchObject({ state: 'FAILURE', message: 'denied' });
   });
 
-  it('rejects a truncated frame instead of inventing data', () => {
-    const frame = frameOf({ resource });
-    expect(() => decodeResourceInfo(frame.subarray(0, frame.length - 5))).toThrow(RangeError);
+  it('turns a truncated frame into a decode error instead of inventing data or ending the stream', () => {
+    const frame = frameOf({ resource_type: 'inventory.CloudService', resource });
+    const decoded = decodeResourceInfo(frame.subarray(0, frame.length - 5));
+    expect(decoded).toMatchObject({ resource_type: 'inventory.CloudService', resource: undefined, decode_error: 'protobuf: truncated field' });
+    expect(decodeResourceInfo(frame).decode_error).toBeUndefined();
+  });
+
+  /** A frame whose placeholder text is replaced, byte for byte, by bytes no encoder would write. */
+  const withBytes = (frame: Buffer, placeholder: string, bytes: number[]): Buffer => {
+    const at = frame.indexOf(placeholder);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const copy = Buffer.from(frame);
+    Buffer.from(bytes).copy(copy, at);
+    return copy;
+  };
+
+  it('refuses invalid UTF-8 and NUL characters in top-level strings, as a decode error of that frame', () => {
+    const invalid = withBytes(frameOf({ resource: { name: 'PLACEHOLDER' } }), 'PLACEHOLDER', [0xc3, 0x28, 0xff]);
+    expect(decodeResourceInfo(invalid).decode_error).toBe('a string is not valid UTF-8');
+    expect(decodeResourceInfo(frameOf({ resource: { name: 'a\u0000b' } })).decode_error).toBe('a string holds a NUL character');
+    // a real replacement character is text like any other
+    expect(decodeResourceInfo(frameOf({ resource: { name: 'a\uFFFDb' } })).resource!['name']).toBe('a\uFFFDb');
+    // the plugin's message keeps its text, less NULs
+    expect(decodeResourceInfo(frameOf({ message: 'bad\u0000news' })).message).toBe('badnews');
+  });
+
+  it('refuses invalid UTF-8 and NUL characters in nested data, keys and lists when the JSON is rendered', () => {
+    const nested = (value: Record<string, unknown>) => decodeResourceInfo(frameOf({ resource: { data: value } })).resource!['data'] as RawJson;
+    expect(() => nested({ deep: { s: 'a\u0000b' } }).render()).toThrow(InvalidText);
+    expect(() => nested({ ['k\u0000']: 1 }).render()).toThrow('NUL');
+    expect(() => nested({ list: ['x', 'a\u0000'] }).render()).toThrow('NUL');
+    const bad = withBytes(frameOf({ resource: { data: { deep: { s: 'PLACEHOLDER' } } } }), 'PLACEHOLDER', [0x80, 0x80]);
+    expect(() => (decodeResourceInfo(bad).resource!['data'] as RawJson).render()).toThrow('not valid UTF-8');
+    const fine = nested({ s: 'é ✓ 云', q: 'say "hi"' });
+    expect(JSON.parse(fine.render().toString('utf8'))).toEqual({ s: 'é ✓ 云', q: 'say "hi"' });
+    // what was rendered is what is written
+    const out = new FastWriter(8);
+    fine.writeJson(out);
+    expect(out.finish().equals(fine.render())).toBe(true);
+  });
+
+  it('keeps "__proto__" and "constructor" as plain keys of a Struct, never as the prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}}');
+    // (ts-proto's Struct.wrap drops such a key: the hand-written encoder keeps it)
+    const decoded = decodeResourceInfo(Buffer.from(encodeResourceInfo({ resource: { data: hostile } }))).resource!['data'] as RawJson;
+    const value = decoded.value() as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'constructor']);
+    expect((value as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(JSON.parse(decoded.render().toString('utf8'))).toEqual(hostile);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });
 

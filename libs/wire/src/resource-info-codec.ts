@@ -19,6 +19,12 @@ export interface ResourceInfoMessage {
    */
   resource_bytes: Buffer | undefined;
   options: JsonObject | undefined;
+  /**
+   * Why the frame could not be read (truncated, malformed, a string that is not UTF-8 or holds a
+   * NUL, a Struct nested too deeply), when it could not: the frame is then one failed resource,
+   * and the stream goes on.
+   */
+  decode_error?: string;
 }
 
 /**
@@ -35,7 +41,16 @@ export function decodeResourceInfo(buf: Buffer): ResourceInfoMessage {
     resource_bytes: undefined,
     options: undefined,
   };
-  forEachField(buf, 0, buf.length, info, readResourceInfoField);
+  try {
+    forEachField(buf, 0, buf.length, info, readResourceInfoField);
+  } catch (error) {
+    // a grpc-js deserializer that throws ends the whole stream: one bad frame must not
+    info.resource = undefined;
+    info.resource_bytes = undefined;
+    info.match_rules = undefined;
+    info.options = undefined;
+    info.decode_error = error instanceof RangeError ? error.message : String(error);
+  }
   return info;
 }
 
@@ -47,10 +62,11 @@ function readResourceInfoField(info: ResourceInfoMessage, field: number, wireTyp
   if (wireType !== 2) return;
   switch (field) {
     case 2:
-      info.message = buf.toString('utf8', value, end);
+      // the plugin's own text, shown to users: kept, less what PostgreSQL cannot store
+      info.message = buf.toString('utf8', value, end).replace(/\0/g, '');
       break;
     case 3:
-      info.resource_type = buf.toString('utf8', value, end);
+      info.resource_type = buf.toString('utf8', value, end).replace(/\0/g, '');
       break;
     case 4:
       info.match_rules = readStruct(buf, value, end);

@@ -61,6 +61,17 @@ describe('readStruct', () => {
     const writer = new FastWriter();
     writeStructFields(writer, deep);
     const buf = writer.finish();
-    expect(() => readStruct(buf, 0, buf.length)).toThrow('nested too deeply');
+    expect(() => readStruct(buf, 0, buf.length)).toThrow('a Struct is nested deeper than 64 levels');
+    const shallow = readStructShallow(buf, 0, buf.length);
+    expect(() => (shallow['d'] as RawJson).render()).toThrow('nested deeper than 64 levels');
+  });
+
+  it('reads a Struct at the depth limit', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 63; i++) deep = { d: deep };
+    const writer = new FastWriter();
+    writeStructFields(writer, deep);
+    const buf = writer.finish();
+    expect(readStruct(buf, 0, buf.length)).toEqual(deep);
   });
 });

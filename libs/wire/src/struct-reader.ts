@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { JsonObject, JsonValue } from './json';
 import { FastWriter } from './fast-writer';
 
@@ -12,7 +13,17 @@ import { FastWriter } from './fast-writer';
  *   ListValue { repeated Value values = 1; }
  */
 
-const MAX_DEPTH = 100;
+/** Struct/list levels a value may have (each level is one Struct or ListValue). */
+export const MAX_STRUCT_DEPTH = 64;
+// depth counts both the Value and the Struct/ListValue it holds: two steps per level
+const MAX_DEPTH = MAX_STRUCT_DEPTH * 2;
+const DEPTH_MESSAGE = `a Struct is nested deeper than ${MAX_STRUCT_DEPTH} levels`;
+
+/**
+ * Text PostgreSQL cannot store (a NUL character) or that is not UTF-8: refused while reading, so
+ * that the resource that holds it fails alone instead of its whole batch.
+ */
+export class InvalidText extends RangeError {}
 
 // The Struct reader below walks one buffer with a module-level cursor instead of allocating a
 // reader per nested message: it runs once per resource field, millions of times per collect.
@@ -61,7 +72,11 @@ function skipAt(wireType: number, limit: number): void {
 }
 
 function utf8(start: number, end: number): string {
-  return (source as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(start, end);
+  const text = (source as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(start, end);
+  // both searches are native and almost free; the byte check runs only on a replacement character
+  if (text.includes('\uFFFD') && !isUtf8(source.subarray(start, end))) throw new InvalidText('a string is not valid UTF-8');
+  if (text.includes('\u0000')) throw new InvalidText('a string holds a NUL character');
+  return text;
 }
 
 /**
@@ -118,7 +133,7 @@ export function readStruct(buf: Buffer, start: number, end: number): JsonObject 
 }
 
 function structUntil(end: number, depth: number): JsonObject {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
+  if (depth > MAX_DEPTH) throw new RangeError(DEPTH_MESSAGE);
   return entriesUntil<JsonValue>(end, (valueEnd) => valueUntil(valueEnd, depth + 1));
 }
 
@@ -144,7 +159,9 @@ function entriesUntil<V>(end: number, readValue: (valueEnd: number) => V): Recor
         value = readValue(delimitedEnd(entryEnd));
       } else skipAt(entryTag & 7, entryEnd);
     }
-    object[key] = value;
+    // "__proto__" is a plain key like any other, never the object's prototype
+    if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    else object[key] = value;
   }
   return object;
 }
@@ -162,7 +179,7 @@ function listUntil(end: number, depth: number): JsonValue[] {
 }
 
 function valueUntil(end: number, depth: number): JsonValue {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
+  if (depth > MAX_DEPTH) throw new RangeError(DEPTH_MESSAGE);
   let value: JsonValue = null;
   while (cursor < end) {
     const tag = varintAt(end);
@@ -208,6 +225,7 @@ function valueUntil(end: number, depth: number): JsonValue {
  */
 export class RawJson {
   private decoded: JsonObject | JsonValue[] | undefined;
+  private rendered: Buffer | undefined;
 
   constructor(
     readonly buf: Buffer,
@@ -231,8 +249,28 @@ export class RawJson {
     return out.view().toString('utf8');
   }
 
+  /**
+   * Renders the JSON text once and keeps it, so that a resource is checked (UTF-8, no NUL, depth,
+   * well-formed) on its own before it joins a batch; writeJson then copies the kept bytes.
+   * Throws InvalidText or RangeError for what cannot be stored.
+   */
+  render(): Buffer {
+    if (this.rendered === undefined) {
+      const out = scratch;
+      out.reset();
+      this.walkJson(out);
+      this.rendered = Buffer.from(out.view());
+    }
+    return this.rendered;
+  }
+
   /** Writes the JSON text's UTF-8 bytes straight from the wire bytes: strings are copied, not decoded. */
   writeJson(out: FastWriter): void {
+    if (this.rendered !== undefined) out.raw(this.rendered, 0, this.rendered.length);
+    else this.walkJson(out);
+  }
+
+  private walkJson(out: FastWriter): void {
     withSource(this.buf, this.start, () => (this.kind === 'struct' ? structJson(out, this.end, 0) : listJson(out, this.end, 0)));
   }
 
@@ -241,6 +279,8 @@ export class RawJson {
     return this.value();
   }
 }
+
+const scratch = new FastWriter(64 * 1024);
 
 export type ShallowValue = null | boolean | number | string | RawJson;
 
@@ -280,20 +320,24 @@ function withSource<T>(buf: Buffer, start: number, read: () => T): T {
 
 /** A JSON string for the UTF-8 bytes [start, end): the bytes themselves unless they need escapes. */
 function quotedJson(out: FastWriter, start: number, end: number): void {
+  let high = 0;
   for (let i = start; i < end; i++) {
     const byte = source[i];
+    high |= byte;
     if (byte < 0x20 || byte === 0x22 || byte === 0x5c) {
       out.utf8(JSON.stringify(utf8(start, end)));
       return;
     }
   }
+  // bytes are copied as they are: they must be UTF-8 (checked only when some are not ASCII)
+  if (high >= 0x80 && !isUtf8(source.subarray(start, end))) throw new InvalidText('a string is not valid UTF-8');
   out.byte(0x22);
   out.raw(source, start, end);
   out.byte(0x22);
 }
 
 function structJson(out: FastWriter, end: number, depth: number): void {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
+  if (depth > MAX_DEPTH) throw new RangeError(DEPTH_MESSAGE);
   out.byte(0x7b);
   let first = true;
   while (cursor < end) {
@@ -345,7 +389,7 @@ function listJson(out: FastWriter, end: number, depth: number): void {
 }
 
 function valueJson(out: FastWriter, end: number, depth: number): void {
-  if (depth > MAX_DEPTH) throw new RangeError('protobuf: Struct nested too deeply');
+  if (depth > MAX_DEPTH) throw new RangeError(DEPTH_MESSAGE);
   // a Value holds one kind; should a writer repeat the oneof, the last one counts, as in protobuf
   let last = -1;
   while (cursor < end) {
