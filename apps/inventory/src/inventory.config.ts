@@ -45,6 +45,18 @@ const schema = z.object({
   DISCONNECTED_DELETE_AFTER: envInt(3, 1, 1000),
   /** Record what collects create, change and delete (ChangeHistory). API writes are always recorded. */
   CHANGE_HISTORY: z.enum(['on', 'off']).default('on'),
+  // hardening (issue 12 B)
+  /** A batch is written once its resources' encoded bytes reach this. */
+  INGEST_BATCH_MAX_BYTES: envInt(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** A resource larger than this (its Struct as encoded) is a counted failure of its task. */
+  INGEST_MAX_RESOURCE_BYTES: envInt(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  /** Hosts a plugin endpoint may name (comma list; `loopback`, a host, `*.suffix`); the hosts of INVENTORY_PLUGINS always. */
+  PLUGIN_ALLOWED_HOSTS: z.string().default('loopback'),
+  /** TLS of the inventory's gRPC and HTTP (PEM files; both or neither). */
+  INVENTORY_TLS_CERT_FILE: z.string().min(1).optional(),
+  INVENTORY_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** TLS to plugins: the CA (PEM) their certificates are verified with; without it plugins are called in plaintext. */
+  PLUGIN_TLS_CA_FILE: z.string().min(1).optional(),
 });
 
 export interface PluginSeed {
@@ -91,6 +103,14 @@ export interface InventoryConfig {
     disconnectedDeleteAfter: number;
     /** Collects write change records (CHANGE_HISTORY=on). */
     changeHistory: boolean;
+    batchMaxBytes: number;
+    maxResourceBytes: number;
+  };
+  pluginAllowedHosts: string[];
+  tls: {
+    certFile?: string;
+    keyFile?: string;
+    pluginCaFile?: string;
   };
 }
 
@@ -151,8 +171,19 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       errorLimit: c.TASK_ERROR_LIMIT,
       disconnectedDeleteAfter: c.DISCONNECTED_DELETE_AFTER,
       changeHistory: c.CHANGE_HISTORY === 'on',
+      batchMaxBytes: c.INGEST_BATCH_MAX_BYTES,
+      maxResourceBytes: c.INGEST_MAX_RESOURCE_BYTES,
     },
+    pluginAllowedHosts: c.PLUGIN_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    tls: tlsConfig(c.INVENTORY_TLS_CERT_FILE, c.INVENTORY_TLS_KEY_FILE, c.PLUGIN_TLS_CA_FILE),
   };
+}
+
+function tlsConfig(certFile: string | undefined, keyFile: string | undefined, pluginCaFile: string | undefined): InventoryConfig['tls'] {
+  if (!certFile !== !keyFile) {
+    throw new Error('Invalid configuration:\n  INVENTORY_TLS_CERT_FILE, INVENTORY_TLS_KEY_FILE: give both or neither');
+  }
+  return { certFile, keyFile, pluginCaFile };
 }
 
 export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');

@@ -152,7 +152,7 @@ export class TaskRunner {
       });
     try {
       await inSpan('plugin.collect', { 'inventory.plugin_id': plugin.plugin_id, 'rpc.system': 'grpc', 'rpc.method': 'collect' }, () =>
-        runIngestPipeline(openStream(), (info) => normalizeResource(info, context, redact), write, signal, this.config.ingest),
+        runIngestPipeline(openStream(), (info) => normalizeResource(info, context, redact, this.config.ingest), write, signal, this.config.ingest),
       );
     } catch (error) {
       if (isServiceError(error)) countPluginCallError(plugin.plugin_id, 'collect', error);

@@ -33,4 +33,16 @@ describe('Batcher', () => {
     batcher.take();
     expect(batcher.conflicts(resource('a'))).toBe(false);
   });
+
+  it('is full once its resources reach the byte bound, and counts from zero again after a take', () => {
+    const sized = (identity: string, bytes: number): IngestItem => ({ ...(resource(identity) as object), source: Buffer.alloc(bytes) }) as IngestItem;
+    const batcher = new Batcher(1000, 10_000, 1000);
+    batcher.add(sized('a', 600), 0);
+    expect(batcher.isFull(0)).toBe(false);
+    batcher.add(sized('b', 400), 0);
+    expect(batcher.isFull(0)).toBe(true);
+    batcher.take();
+    batcher.add(sized('c', 999), 0);
+    expect(batcher.isFull(0)).toBe(false);
+  });
 });

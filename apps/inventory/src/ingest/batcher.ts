@@ -7,18 +7,21 @@ export interface Batch {
 }
 
 /**
- * Collects stream items into batches by count and by age. A resource whose identity (or natural key) is
- * already in the batch closes the batch first, so that one statement never has to write the same row twice.
+ * Collects stream items into batches by count, by bytes (the resources' encoded size) and by age. A resource
+ * whose identity (or natural key) is already in the batch closes the batch first, so that one statement never
+ * has to write the same row twice.
  */
 export class Batcher {
   private resources: ResourceItem[] = [];
   private failures: JobTaskError[] = [];
   private identities = new Set<string>();
   private startedAt = 0;
+  private bytes = 0;
 
   constructor(
     private readonly maxSize: number,
     private readonly maxWaitMs: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   get size(): number {
@@ -36,12 +39,13 @@ export class Batcher {
       this.failures.push(item.error);
     } else {
       this.resources.push(item);
+      this.bytes += item.source.length;
       this.identities.add(`${item.kind}:${item.batchKey}`);
     }
   }
 
   isFull(now = Date.now()): boolean {
-    return this.size >= this.maxSize || (this.size > 0 && now - this.startedAt >= this.maxWaitMs);
+    return this.size >= this.maxSize || this.bytes >= this.maxBytes || (this.size > 0 && now - this.startedAt >= this.maxWaitMs);
   }
 
   take(): Batch {
@@ -49,6 +53,7 @@ export class Batcher {
     this.resources = [];
     this.failures = [];
     this.identities = new Set();
+    this.bytes = 0;
     return batch;
   }
 }

@@ -13,6 +13,8 @@ export interface IngestPipelineOptions {
   batchMaxWaitMs: number;
   /** Batches written at once (INGEST_WRITERS). */
   writers: number;
+  /** A batch is written once its resources' encoded bytes reach this (INGEST_BATCH_MAX_BYTES). */
+  batchMaxBytes?: number;
 }
 
 /** The pipeline stopped because its signal was aborted; `reason` is the signal's. */
@@ -40,7 +42,7 @@ export async function runIngestPipeline<T>(
   signal: AbortSignal,
   options: IngestPipelineOptions,
 ): Promise<void> {
-  const batcher = new Batcher(options.batchSize, options.batchMaxWaitMs);
+  const batcher = new Batcher(options.batchSize, options.batchMaxWaitMs, options.batchMaxBytes);
   const inFlight = new Set<Promise<void>>();
   let writeError: { error: unknown } | undefined;
   const settled = () => Promise.all(inFlight).then(() => undefined);

@@ -12,6 +12,7 @@ import { TaskErrorCode } from '../job-task/task-error-code';
 import { TaskStateRepository } from '../job-task/task-state.repository';
 import { ResourceItem } from './ingest-item';
 import { IngestTally, batchWriteSeconds } from './ingest.metrics';
+import { renderJsonColumn } from './json-columns';
 import { describeResource } from './resource-description';
 import { ResourceTableSpec, UpsertVariant, buildProbeStatement, buildUpsertStatement } from './resource-tables';
 
@@ -65,6 +66,7 @@ function batchJsonb(items: ResourceItem[], ids: string[]): Buffer {
       const value = row[column];
       out.utf8(`,"${column}":`);
       if (value instanceof RawJson) value.writeJson(out);
+      else if (value !== null && typeof value === 'object') out.utf8(renderJsonColumn(value));
       else out.utf8(JSON.stringify(value));
     }
     out.byte(0x7d);

@@ -30,6 +30,11 @@ export enum TaskErrorCode {
   REQUIRED_PARAMETER = 'ERROR_REQUIRED_PARAMETER',
   /** A resource field of the wrong type. */
   INVALID_PARAMETER_TYPE = 'ERROR_INVALID_PARAMETER_TYPE',
+  /**
+   * A frame of the collect stream the inventory cannot read or store: malformed protobuf, text
+   * that is not UTF-8 or holds a NUL, a Struct nested too deeply, a resource over the size limit.
+   */
+  INVALID_RESOURCE = 'ERROR_INVALID_RESOURCE',
   /** Anything else; the message carries an error_id that is in the log. */
   INTERNAL = 'ERROR_INTERNAL',
 }
