@@ -117,6 +117,15 @@ describe('bad input (gRPC and HTTP)', () => {
     await expect(system.grpc.call('Plugin', 'register', { plugin_id: 'p', endpoint: 'not an endpoint', service_type: 'COLLECTOR' })).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
+    // a plugin may only point at the hosts PLUGIN_ALLOWED_HOSTS allows (loopback and INVENTORY_PLUGINS by default):
+    // nobody re-points a plugin, and with it every domain's secrets, at a host of theirs
+    for (const endpoint of ['10.0.0.5:22', 'collector.evil.example:50051']) {
+      await expect(system.grpc.call('Plugin', 'register', { plugin_id: 'synthetic', endpoint, service_type: 'COLLECTOR' })).rejects.toMatchObject({
+        code: status.PERMISSION_DENIED,
+        details: expect.stringContaining('is not allowed'),
+      });
+    }
+    expect((await system.grpc.call('Plugin', 'get', { plugin_id: 'synthetic' }))['endpoint']).toBe(stack.collectorPluginAddress);
     const collector = await stack.grpc.call('Collector', 'create', {
       name: 'only synthetic',
       provider: 'synthetic',

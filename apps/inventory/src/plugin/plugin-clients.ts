@@ -4,8 +4,10 @@ import { inventoryPluginGrpc } from '@cloud-inventory/proto';
 import { GRPC_CLIENT_OPTIONS, UnaryCallOptions, UnaryClient, correlationMetadata, unaryClient } from '@cloud-inventory/grpc';
 import { injectTraceContext } from '@cloud-inventory/observability';
 import { ResourceInfoMessage, decodeResourceInfo, encodeExportRequest } from '@cloud-inventory/wire';
+import { readFileSync } from 'node:fs';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import { countPluginCallError } from './plugin-call.metrics';
+import { PluginEndpointPolicy } from './plugin-endpoint-policy';
 import { pluginCallError } from './plugin-errors';
 import { RegisteredPluginEntity } from './registered-plugin.entity';
 
@@ -28,13 +30,22 @@ function callMetadata(correlationId: string): grpc.Metadata {
 @Injectable()
 export class PluginClients implements OnApplicationShutdown {
   private readonly channels = new Map<string, grpc.Client>();
+  private readonly endpoints: PluginEndpointPolicy;
+  private readonly credentials: grpc.ChannelCredentials;
 
-  constructor(@Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig) {}
+  constructor(@Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig) {
+    this.endpoints = PluginEndpointPolicy.fromConfig(config);
+    // with PLUGIN_TLS_CA_FILE every plugin is called over TLS, its certificate verified with that CA
+    const ca = config.tls.pluginCaFile;
+    this.credentials = ca ? grpc.credentials.createSsl(readFileSync(ca)) : grpc.credentials.createInsecure();
+  }
 
   private channel(endpoint: string): grpc.Client {
+    // checked again at each use: a row registered before the allow-list changed is not trusted
+    this.endpoints.check(endpoint);
     let channel = this.channels.get(endpoint);
     if (!channel) {
-      channel = new grpc.Client(endpoint, grpc.credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
+      channel = new grpc.Client(endpoint, this.credentials, GRPC_CLIENT_OPTIONS);
       this.channels.set(endpoint, channel);
     }
     return channel;

@@ -20,7 +20,8 @@ export function pluginCallError(
   const details = redactText(error.details || error.message, secrets);
   switch (error.code) {
     case status.UNAVAILABLE:
-      return new AppError(ErrorCode.PLUGIN_UNAVAILABLE, `Plugin ${pluginId} at ${endpoint} is unreachable (${method}): ${details}`);
+      // never the socket error: "connection refused" against "timed out" would map an internal network
+      return new AppError(ErrorCode.PLUGIN_UNAVAILABLE, `Plugin ${pluginId} at ${endpoint} is unreachable (${method}).`);
     case status.DEADLINE_EXCEEDED:
       return new AppError(ErrorCode.TIMEOUT, `Plugin ${pluginId} at ${endpoint} did not answer ${method} in time`);
     case status.UNIMPLEMENTED:

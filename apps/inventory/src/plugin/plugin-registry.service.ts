@@ -3,6 +3,7 @@ import { AppError } from '@cloud-inventory/grpc';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { isoOrEmpty } from '../common/time';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
+import { PluginEndpointPolicy } from './plugin-endpoint-policy';
 import { PluginRegistryRepository } from './plugin-registry.repository';
 import { PluginServiceType, RegisteredPluginEntity } from './registered-plugin.entity';
 
@@ -27,11 +28,14 @@ export function toRegisteredPluginInfo(entity: RegisteredPluginEntity): inventor
 @Injectable()
 export class PluginRegistryService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PluginRegistryService.name);
+  private readonly endpoints: PluginEndpointPolicy;
 
   constructor(
     private readonly repository: PluginRegistryRepository,
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
-  ) {}
+  ) {
+    this.endpoints = PluginEndpointPolicy.fromConfig(config);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     for (const seed of this.config.plugins) {
@@ -47,6 +51,8 @@ export class PluginRegistryService implements OnApplicationBootstrap {
     }
     if (!request.endpoint) throw AppError.required('endpoint');
     if (!ENDPOINT.test(request.endpoint)) throw AppError.invalid(`endpoint must be host:port, not "${request.endpoint}".`);
+    // registering never connects: nothing here tells whether something listens at the endpoint
+    this.endpoints.check(request.endpoint);
     const serviceType = request.service_type as string;
     if (serviceType !== 'COLLECTOR' && serviceType !== 'STORAGE') {
       throw AppError.invalid('service_type must be COLLECTOR or STORAGE.');
