@@ -57,6 +57,10 @@ const schema = z.object({
   INVENTORY_TLS_KEY_FILE: z.string().min(1).optional(),
   /** TLS to plugins: the CA (PEM) their certificates are verified with; without it plugins are called in plaintext. */
   PLUGIN_TLS_CA_FILE: z.string().min(1).optional(),
+  /** The secret key in a file (mode 0600 or stricter) instead of SECRET_ENCRYPTION_KEY. */
+  SECRET_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+  /** Keys that only decrypt (comma list): the old key while `npm run secret-key:rotate` moves secrets to the new one. */
+  SECRET_ENCRYPTION_PREVIOUS_KEYS: z.string().default(''),
 });
 
 export interface PluginSeed {
@@ -74,6 +78,8 @@ export interface InventoryConfig {
   embeddedPostgresPort: number;
   dbPoolSize: number;
   secretEncryptionKey?: string;
+  secretEncryptionKeyFile?: string;
+  secretPreviousKeys: string[];
   defaultDomainId: string;
   auth: {
     disabled: boolean;
@@ -143,6 +149,8 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     embeddedPostgresPort: c.EMBEDDED_POSTGRES_PORT,
     dbPoolSize: c.DB_POOL_SIZE,
     secretEncryptionKey: c.SECRET_ENCRYPTION_KEY,
+    secretEncryptionKeyFile: c.SECRET_ENCRYPTION_KEY_FILE,
+    secretPreviousKeys: c.SECRET_ENCRYPTION_PREVIOUS_KEYS.split(',').map((key) => key.trim()).filter(Boolean),
     defaultDomainId: c.DEFAULT_DOMAIN_ID,
     auth: {
       disabled: c.AUTH_DISABLED,

@@ -1,5 +1,6 @@
 import { bootstrap } from './bootstrap';
 import { runTokenCommand } from './auth/token-command';
+import { runSecretKeyCommand } from './secret-key-command';
 
 if (process.argv[2] === 'token') {
   // `node main.js token …`: mint a token and exit (the same binary in every image)
@@ -7,6 +8,15 @@ if (process.argv[2] === 'token') {
     console.error(`token: ${error instanceof Error ? error.message : error}`);
     process.exit(2);
   });
+} else if (process.argv[2] === 'secret-key') {
+  // `node main.js secret-key rotate`: re-encrypt every secret under the current key and exit
+  runSecretKeyCommand(process.argv.slice(3)).then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`secret-key: ${error instanceof Error ? error.message : error}`);
+      process.exit(2);
+    },
+  );
 } else {
   bootstrap()
     .then((inventory) => {

@@ -22,7 +22,7 @@ export class SecretEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   tags!: Record<string, unknown>;
 
-  /** AES-256-GCM: version byte, IV, auth tag, ciphertext of the JSON secret data (secret_id as AAD). */
+  /** AES-256-GCM of the JSON secret data, bound to its domain and secret, with its key id (see SecretCipher). */
   @Column({ type: 'bytea' })
   encrypted_data!: Buffer;
 

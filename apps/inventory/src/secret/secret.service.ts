@@ -55,7 +55,7 @@ export class SecretService {
     entity.project_id = group === 'PROJECT' ? request.project_id : '';
     entity.service_account_id = request.service_account_id ?? '';
     entity.trusted_secret_id = request.trusted_secret_id ?? '';
-    entity.encrypted_data = this.cipher.encrypt(entity.secret_id, data);
+    entity.encrypted_data = this.cipher.encrypt(entity, data);
     return toSecretInfo(await this.repository.insert(entity, this.config.quotas.secretsPerDomain));
   }
 
@@ -70,7 +70,7 @@ export class SecretService {
 
   async updateData(request: secretV1.UpdateSecretDataRequest, scope: RequestScope): Promise<void> {
     const entity = await this.load(request.secret_id, scope);
-    entity.encrypted_data = this.cipher.encrypt(entity.secret_id, checkData(request.data));
+    entity.encrypted_data = this.cipher.encrypt(entity, checkData(request.data));
     if (request.schema_id) entity.schema_id = request.schema_id;
     await this.repository.save(entity);
   }
@@ -112,7 +112,7 @@ export class SecretService {
 
   /** The decrypted data of a secret, for the plugin call that needs it; never returned to a client. */
   decrypt(entity: SecretEntity): Record<string, unknown> {
-    return this.cipher.decrypt(entity.secret_id, entity.encrypted_data);
+    return this.cipher.decrypt(entity, entity.encrypted_data);
   }
 
   private async load(secretId: string, scope: RequestScope): Promise<SecretEntity> {
