@@ -13,3 +13,10 @@ describe('the collector plugin\'s metrics configuration (METRICS_HOST, METRICS_P
     expect(() => loadCollectorPluginConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
   });
 });
+
+describe('collector plugin configuration', () => {
+  it('listens on loopback by default, elsewhere only when told (compose and Kubernetes set COLLECTOR_PLUGIN_LISTEN)', () => {
+    expect(loadCollectorPluginConfig({}).listen).toBe('127.0.0.1:50061');
+    expect(loadCollectorPluginConfig({ COLLECTOR_PLUGIN_LISTEN: '0.0.0.0:50061' }).listen).toBe('0.0.0.0:50061');
+  });
+});

@@ -7,7 +7,8 @@ export const DEFAULT_COLLECTOR_METRICS_PORT = 9461;
 
 const schema = z.object({
   /** Where the gRPC server listens. */
-  COLLECTOR_PLUGIN_LISTEN: envAddress('0.0.0.0:50061'),
+  /** Loopback unless told otherwise: a plugin receives decrypted secrets (compose and Kubernetes set their own). */
+  COLLECTOR_PLUGIN_LISTEN: envAddress('127.0.0.1:50061'),
   /** The source used when a request's options name none (options.source). */
   COLLECTOR_DEFAULT_SOURCE: z.string().min(1).default('synthetic'),
   /** GET /metrics (Prometheus) on its own small HTTP server: host (this machine only by default) and port, or METRICS_PORT=off. */

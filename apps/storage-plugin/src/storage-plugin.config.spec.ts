@@ -8,3 +8,10 @@ describe('the storage plugin\'s metrics configuration (METRICS_HOST, METRICS_POR
     expect(() => loadStoragePluginConfig({ METRICS_PORT: '-1' })).toThrow(/METRICS_PORT/);
   });
 });
+
+describe('storage plugin configuration', () => {
+  it('listens on loopback by default, elsewhere only when told (compose and Kubernetes set STORAGE_PLUGIN_LISTEN)', () => {
+    expect(loadStoragePluginConfig({}).listen).toBe('127.0.0.1:50062');
+    expect(loadStoragePluginConfig({ STORAGE_PLUGIN_LISTEN: '0.0.0.0:50062' }).listen).toBe('0.0.0.0:50062');
+  });
+});

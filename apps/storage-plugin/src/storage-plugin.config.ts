@@ -6,7 +6,8 @@ import type { MetricsListen } from '@cloud-inventory/observability';
 export const DEFAULT_STORAGE_METRICS_PORT = 9462;
 const schema = z.object({
   /** Where the gRPC server listens. */
-  STORAGE_PLUGIN_LISTEN: envAddress('0.0.0.0:50062'),
+  /** Loopback unless told otherwise: a plugin receives decrypted secrets (compose and Kubernetes set their own). */
+  STORAGE_PLUGIN_LISTEN: envAddress('127.0.0.1:50062'),
   /** Base folder of the `file` destination; every export lands below it. */
   STORAGE_FILE_DIR: z.string().min(1).default('.data/exports'),
   /**
