@@ -1,4 +1,5 @@
 export { QueryError, QUERY_ERROR_CODES } from './lib/query-error';
+export { MAX_PAGE_START, MAX_UNPAGED_RESULTS } from './lib/query-parts';
 export type { QueryErrorCode } from './lib/query-error';
 export { defineResourceSchema } from './lib/resource-schema';
 export type {

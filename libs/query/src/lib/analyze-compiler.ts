@@ -2,10 +2,10 @@ import type { coreV2 } from '@cloud-inventory/proto';
 import { CompiledAnalyze, statement } from './compiled-query';
 import { GROUP_OPERATORS, compileStages, outputColumns, sortStage, unwindStage } from './pipeline-compiler';
 import { QueryError, showValue } from './query-error';
-import { CompileOptions, QueryScope, TypedFilters, pageWindow, queryRecord, refuseUnsupported, sortKeys } from './query-parts';
+import { CompileOptions, MAX_UNPAGED_RESULTS, QueryScope, TypedFilters, pageWindow, queryRecord, refuseUnsupported, sortKeys } from './query-parts';
 import { ResourceSchema } from './resource-schema';
 import { JsonRecord, isRecord, optionalList, optionalRecord } from './request-value';
-import { pipelineBase } from './stat-compiler';
+import { pipelineBase, unpagedLimit } from './stat-compiler';
 
 const SELECT_OPERATORS = ['add', 'subtract', 'multiply', 'divide', 'size', 'sum'];
 const TOTAL_OPERATORS = ['sum', 'average', 'max', 'min', 'count'];
@@ -68,9 +68,10 @@ export function compileAnalyze(
   const output = outputColumns(pipeline, rows);
   const order = rows.order === undefined ? '' : ` ORDER BY ${rows.order}`;
   const paging =
-    page === undefined ? '' : ` LIMIT ${params.add(page.limit + 1, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
+    page === undefined ? unpagedLimit(params) : ` LIMIT ${params.add(page.limit + 1, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
   const text = pipeline.with(`SELECT ${output.select.join(', ')} FROM ${rows.cte}${order}${paging}`);
-  return { kind: 'analyze', rows: statement(text, params), columns: output.columns, limit: page?.limit };
+  const resultCap = page === undefined ? MAX_UNPAGED_RESULTS : undefined;
+  return { kind: 'analyze', rows: statement(text, params), columns: output.columns, limit: page?.limit, resultCap };
 }
 
 /** `group_by`: strings (named by their last segment) or `{key, name}`. */

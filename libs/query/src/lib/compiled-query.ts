@@ -35,6 +35,8 @@ export interface CompiledStat {
   /** Result objects are built from these; for `distinct` a single column whose values are the results. */
   readonly columns: readonly ResultColumn[];
   readonly distinct: boolean;
+  /** Without a page: the most rows a result may have (one more is fetched to tell). */
+  readonly resultCap?: number;
 }
 
 export interface CompiledAnalyze {
@@ -44,6 +46,8 @@ export interface CompiledAnalyze {
   readonly columns: readonly ResultColumn[];
   /** The page size asked for; undefined when the query has none. */
   readonly limit?: number;
+  /** Without a page: the most rows a result may have (one more is fetched to tell). */
+  readonly resultCap?: number;
 }
 
 /**

@@ -135,6 +135,11 @@ export function sortKeys(value: unknown, where: string): Required<SortKey>[] {
   });
 }
 
+/** The largest `page.start`: an OFFSET past it costs a scan of that many rows; narrow the filter instead. */
+export const MAX_PAGE_START = 1_000_000;
+/** Rows a stat or analyze without `page.limit` may have; past it, INVALID_ARGUMENT (add a page). */
+export const MAX_UNPAGED_RESULTS = 10_000;
+
 export interface PageWindow {
   readonly offset: number;
   readonly limit: number;
@@ -147,6 +152,7 @@ export interface PageWindow {
 export function pageWindow(value: unknown, cap: number, capWhenMissing: boolean, where = 'query.page'): PageWindow | undefined {
   const page = optionalRecord(value, where) ?? {};
   const start = Math.max(1, optionalInteger(page['start'], `${where}.start`) ?? 1);
+  if (start > MAX_PAGE_START) throw QueryError.invalid(`${where}.start`, `page.start may be at most ${MAX_PAGE_START}; narrow the filter`);
   const asked = optionalInteger(page['limit'], `${where}.limit`) ?? 0;
   if (asked <= 0) return capWhenMissing ? { offset: start - 1, limit: cap } : undefined;
   return { offset: start - 1, limit: Math.min(asked, cap) };

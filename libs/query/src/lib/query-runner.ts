@@ -112,8 +112,16 @@ export async function runSearch(db: Queryable, compiled: CompiledSearch): Promis
   return { results: rows.map((row) => toResultObject(row, compiled.columns)), total_count: total };
 }
 
+/** A stat or analyze without a page that has more rows than its cap is refused, not cut short silently. */
+function checkCap(rows: unknown[], cap: number | undefined): void {
+  if (cap !== undefined && rows.length > cap) {
+    throw QueryError.invalid('query.page', `the result has more than ${cap} rows: add page.limit (and page.start) or narrow the query`);
+  }
+}
+
 export async function runStat(db: Queryable, compiled: CompiledStat): Promise<StatResult> {
   const rows = await rowsOf(db, compiled.rows);
+  checkCap(rows, compiled.resultCap);
   const total = compiled.count === undefined ? undefined : await countOf(db, compiled.count);
   const results = compiled.distinct
     ? rows.map((row) => decode(row[compiled.columns[0].alias], compiled.columns[0]))
@@ -123,6 +131,7 @@ export async function runStat(db: Queryable, compiled: CompiledStat): Promise<St
 
 export async function runAnalyze(db: Queryable, compiled: CompiledAnalyze): Promise<AnalyzeResult> {
   const rows = await rowsOf(db, compiled.rows);
+  checkCap(rows, compiled.resultCap);
   const results = rows.map((row) => toResultObject(row, compiled.columns));
   if (compiled.limit === undefined) return { results, more: false };
   return { results: results.slice(0, compiled.limit), more: results.length > compiled.limit };

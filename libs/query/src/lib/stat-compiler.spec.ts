@@ -71,7 +71,10 @@ describe('compileStat', () => {
   it('counts total_count only when paged, and pages when alwaysPage asks for the cap', () => {
     const query = group({ keys: [{ key: 'status', name: 'status' }] });
     expect(compileStat(jobSchema, query, SCOPE).count).toBeUndefined();
-    expect(compileStat(jobSchema, query, SCOPE).rows.text).not.toContain('LIMIT');
+    // without a page: at most MAX_UNPAGED_RESULTS rows, one more fetched to tell (the runner refuses it)
+    expect(compileStat(jobSchema, query, SCOPE).rows.text).toMatch(/ LIMIT \$\d+::int8$/);
+    expect(compileStat(jobSchema, query, SCOPE).rows.values.slice(-1)).toEqual([10_001]);
+    expect(compileStat(jobSchema, query, SCOPE).resultCap).toBe(10_000);
     const always = compileStat(jobSchema, query, SCOPE, undefined, { alwaysPage: true });
     expect(always.count).toBeDefined();
     expect(always.rows.values.slice(-2)).toEqual([1000, 0]);
@@ -230,7 +233,7 @@ describe('compileStat', () => {
   it('counts rows in a count stage, yielding no row for none', () => {
     const compiled = compileStat(jobSchema, { aggregate: [{ count: { name: 'jobs' } }] }, SCOPE);
     expect(compiled.rows.text).toBe(
-      'WITH s0 AS (SELECT * FROM "job" WHERE "domain_id" = $1::text), s1 AS (SELECT count(*) AS c0 FROM s0 HAVING count(*) > 0) SELECT c0 FROM s1',
+      'WITH s0 AS (SELECT * FROM "job" WHERE "domain_id" = $1::text), s1 AS (SELECT count(*) AS c0 FROM s0 HAVING count(*) > 0) SELECT c0 FROM s1 LIMIT $2::int8',
     );
     expect(compiled.columns).toEqual([{ alias: 'c0', path: ['jobs'], type: 'int', omitNull: false }]);
   });

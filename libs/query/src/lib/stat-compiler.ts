@@ -5,6 +5,7 @@ import { Pipeline, RowSet, compileStages, outputColumns } from './pipeline-compi
 import { QueryError } from './query-error';
 import {
   CompileOptions,
+  MAX_UNPAGED_RESULTS,
   QueryScope,
   TypedFilters,
   filterContext,
@@ -61,9 +62,9 @@ export function compileStat(
   const count = page === undefined ? undefined : statement(pipeline.with(`SELECT count(*) AS total FROM ${result.cte}`), params);
   const output = outputColumns(pipeline, result);
   const order = result.order === undefined ? '' : ` ORDER BY ${result.order}`;
-  const paging = page === undefined ? '' : ` LIMIT ${params.add(page.limit, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
+  const paging = page === undefined ? unpagedLimit(params) : ` LIMIT ${params.add(page.limit, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
   const rowsStatement = statement(pipeline.with(`SELECT ${output.select.join(', ') || 'NULL AS c'} FROM ${result.cte}${order}${paging}`), params);
-  return { kind: 'stat', rows: rowsStatement, count, columns: output.columns, distinct: false };
+  return { kind: 'stat', rows: rowsStatement, count, columns: output.columns, distinct: false, resultCap: page === undefined ? MAX_UNPAGED_RESULTS : undefined };
 }
 
 function compileDistinct(
@@ -93,8 +94,13 @@ function compileDistinct(
     type = value.type;
   }
   const count = page === undefined ? undefined : statement(`SELECT count(*) AS total FROM (${inner}) AS d`, params);
-  const paging = page === undefined ? '' : ` LIMIT ${params.add(page.limit, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
+  const paging = page === undefined ? unpagedLimit(params) : ` LIMIT ${params.add(page.limit, 'int8')} OFFSET ${params.add(page.offset, 'int8')}`;
   const rows = statement(`${inner} ORDER BY 1${paging}`, params);
   const columns: ResultColumn[] = [{ alias: 'c0', path: [], type, omitNull: false }];
-  return { kind: 'stat', rows, count, columns, distinct: true };
+  return { kind: 'stat', rows, count, columns, distinct: true, resultCap: page === undefined ? MAX_UNPAGED_RESULTS : undefined };
+}
+
+/** Without a page, one row more than MAX_UNPAGED_RESULTS: the runner refuses a result that has it. */
+export function unpagedLimit(params: SqlParams): string {
+  return ` LIMIT ${params.add(MAX_UNPAGED_RESULTS + 1, 'int8')}`;
 }
