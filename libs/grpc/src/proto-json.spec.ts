@@ -35,4 +35,17 @@ describe('ProtoJson', () => {
     expect(() => json.decode('spaceone.api.inventory.v1.JobsQuery', body)).toThrow(AppError);
     expect(() => json.decode('spaceone.api.inventory.v1.JobsQuery', body)).toThrow(message);
   });
+
+  it('refuses "__proto__" and "constructor" as message fields, like any unknown field, at every level', () => {
+    for (const body of ['{"__proto__": {"status": "SUCCESS"}}', '{"constructor": 1}', '{"query": {"__proto__": {"page": 1}}}', '{"query": {"page": {"constructor": {}}}}']) {
+      expect(() => json.decode('spaceone.api.inventory.v1.JobsQuery', JSON.parse(body))).toThrow(/(__proto__|constructor) is not a field of/);
+    }
+  });
+
+  it('keeps "__proto__" and "constructor" inside a Struct as plain keys (as the gRPC API and ingest do)', () => {
+    const data = JSON.parse('{"__proto__": {"admin": true}, "constructor": "x", "n": {"__proto__": 1}}');
+    const request = json.decode<Record<string, unknown>>('spaceone.api.secret.v1.CreateSecretRequest', { name: 'x', data });
+    expect(JSON.stringify(request['data'])).toBe(JSON.stringify(data));
+    expect((request['data'] as { admin?: boolean }).admin).toBeUndefined();
+  });
 });

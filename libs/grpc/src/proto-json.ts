@@ -87,13 +87,16 @@ function prepare(type: protobuf.Type, json: unknown, path: string, depth: number
   if (!isPlainObject(json)) fail(path, `must be a JSON object, not ${describe(json)}`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json)) {
-    const field = type.fields[key];
+    // own fields only: "__proto__" and "constructor" are unknown fields like any other name
+    const field = Object.prototype.hasOwnProperty.call(type.fields, key) ? type.fields[key] : undefined;
     const fieldPath = path ? `${path}.${key}` : key;
     if (!field) fail(fieldPath, `is not a field of ${type.name}`);
     if (value === null || value === undefined) continue;
     if (field.repeated || field.map) {
       if (field.map) {
         if (!isPlainObject(value)) fail(fieldPath, `must be an object, not ${describe(value)}`);
+        // protobufjs would take the key for the map's prototype and drop it silently
+        if (Object.prototype.hasOwnProperty.call(value, '__proto__')) fail(`${fieldPath}.__proto__`, 'is not allowed as a map key');
         out[key] = Object.fromEntries(
           Object.entries(value).map(([k, v]) => [k, prepareSingle(field, v, `${fieldPath}.${k}`, depth)]),
         );

@@ -24,4 +24,13 @@ describe('Struct / Value / ListValue wrappers', () => {
     const metadata = { supported_destinations: ['file'], data_version: 1 };
     expect(service['init'].responseDeserialize(service['init'].responseSerialize({ metadata }))).toEqual({ metadata });
   });
+
+  it('keeps "__proto__" and "constructor" as plain keys of a Struct through the wire, never as a prototype', () => {
+    const data = JSON.parse('{"__proto__": {"polluted": true, "__proto__": [1]}, "constructor": {"prototype": "x"}, "list": [{"__proto__": null}]}');
+    const decoded = service['export'].requestDeserialize(service['export'].requestSerialize({ data }))['data'] as Record<string, unknown>;
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(data));
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Object.keys(decoded)).toEqual(['__proto__', 'constructor', 'list']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 });

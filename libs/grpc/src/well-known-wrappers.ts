@@ -34,10 +34,19 @@ function isWireValue(value: Record<string, unknown>): boolean {
   return keys.length === 1 && KIND_NAMES.has(keys[0]);
 }
 
+/**
+ * Sets `key` as an own property: "__proto__" is a plain key of a Struct like any other (as JSON.parse
+ * and the ingest codec keep it), never the object's prototype.
+ */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 function structToWire(object: Record<string, unknown>): Wire {
   const fields: Wire = {};
   for (const [key, value] of Object.entries(object)) {
-    if (value !== undefined) fields[key] = valueToWire(value);
+    if (value !== undefined) setOwn(fields, key, valueToWire(value));
   }
   return { fields };
 }
@@ -73,7 +82,13 @@ function structFromWire(message: unknown): { [key: string]: Json } {
   const object: { [key: string]: Json } = {};
   const fields = isObject(message) ? message['fields'] : undefined;
   if (isObject(fields)) {
-    for (const [key, value] of Object.entries(fields)) object[key] = valueFromWire(value);
+    for (const [key, value] of Object.entries(fields)) setOwn(object, key, valueFromWire(value));
+    // protobufjs fills a map with `fields[key] = value`: a "__proto__" key became the prototype of
+    // `fields` (it never reaches Object.prototype); take it back as the plain key it was
+    const carried = Object.getPrototypeOf(fields);
+    if (carried !== Object.prototype && carried !== null && !Object.prototype.hasOwnProperty.call(fields, '__proto__')) {
+      setOwn(object, '__proto__', valueFromWire(carried));
+    }
   }
   return object;
 }
