@@ -1,3 +1,4 @@
+import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { Stack, startStack } from '@cloud-inventory/testing';
 
@@ -160,4 +161,60 @@ describe('bad input (gRPC and HTTP)', () => {
     expect(response).toMatchObject({ status: 503, body: { code: 'ERROR_GRPC_CONNECTION', message: expect.stringContaining('unreachable') } });
     expect(await counts()).toEqual(before);
   });
+
+  /** google.protobuf.Struct bytes of {d: {d: … {} }} `levels` deep, built inside out (no encoder recursion). */
+  function deepStructBytes(levels: number): Buffer {
+    const key = Buffer.from([0x0a, 0x01, 0x64]); // MapEntry.key = "d"
+    const delimited = (tag: number, body: Buffer) => {
+      const length: number[] = [];
+      for (let n = body.length; ; n >>>= 7) {
+        if (n < 0x80) {
+          length.push(n);
+          break;
+        }
+        length.push((n & 0x7f) | 0x80);
+      }
+      return Buffer.concat([Buffer.from([tag, ...length]), body]);
+    };
+    let struct = Buffer.alloc(0);
+    for (let i = 0; i < levels; i++) {
+      const value = delimited(0x2a, struct); // Value.struct_value
+      struct = delimited(0x0a, Buffer.concat([key, delimited(0x12, value)])); // Struct.fields entry
+    }
+    return struct;
+  }
+
+  it('refuses a Struct nested deeper than 64 levels with INVALID_ARGUMENT and a clear message, over HTTP and gRPC, writing nothing', async () => {
+    const before = await counts();
+    // the body as text: JSON.stringify itself would run out of stack on 20,000 levels
+    const deep = `${'{"d":'.repeat(20_000)}{}${'}'.repeat(20_000)}`;
+    const response = await stack.post('/inventory/v1/collector/create', `{"name": "deep", "plugin_info": {"plugin_id": "synthetic", "options": ${deep}}}`);
+    expect(response).toMatchObject({ status: 400, body: { message: expect.stringContaining('a Struct is nested deeper than 64 levels') } });
+    expect(JSON.stringify(response.body)).not.toContain('call stack');
+
+    // gRPC: CreateSecretRequest {name = 1: "deep", data = 2: the Struct}, sent as raw bytes
+    for (const levels of [100, 5_000]) {
+      const request = Buffer.concat([Buffer.from([0x0a, 0x04]), Buffer.from('deep'), Buffer.from([0x12]), varint(deepStructBytes(levels).length), deepStructBytes(levels)]);
+      const client = new grpc.Client(stack.grpcAddress, grpc.credentials.createInsecure());
+      const metadata = new grpc.Metadata();
+      metadata.set('token', stack.token);
+      const error = await new Promise<grpc.ServiceError | null>((resolve) =>
+        client.makeUnaryRequest('/spaceone.api.secret.v1.Secret/create', (b: Buffer) => b, (b: Buffer) => b, request, metadata, (e) => resolve(e)),
+      );
+      client.close();
+      expect({ levels, code: error?.code, details: error?.details }).toEqual({
+        levels,
+        code: status.INVALID_ARGUMENT,
+        details: expect.stringMatching(/Invalid request: (a Struct is nested deeper than 64 levels|the request is nested too deeply)/),
+      });
+    }
+    expect(await counts()).toEqual(before);
+  });
 });
+
+function varint(n: number): Buffer {
+  const bytes: number[] = [];
+  for (; n >= 0x80; n >>>= 7) bytes.push((n & 0x7f) | 0x80);
+  bytes.push(n);
+  return Buffer.from(bytes);
+}

@@ -1,7 +1,9 @@
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { join } from 'node:path';
 import { PROTO_FILES, PROTO_PACKAGES, protoRoot } from '@cloud-inventory/proto';
+import { AppError } from './app-error';
 import { GRPC_MAX_MESSAGE_BYTES, protoLoaderOptions } from './loader-options';
+import { StructTooDeep } from './well-known-wrappers';
 import { ServerReflection } from './reflection/server-reflection';
 
 type Surface = keyof typeof PROTO_FILES;
@@ -36,6 +38,11 @@ export function grpcServerOptions(url: string, surfaces: Surface[], codecs: Meth
             Object.assign(target, codec);
           }
         }
+        for (const name of servicesIn(definition, packages)) {
+          for (const method of Object.values(definition[name] as Record<string, { requestDeserialize?: (buf: Buffer) => unknown }>)) {
+            if (method.requestDeserialize) method.requestDeserialize = answeringUnreadable(method.requestDeserialize);
+          }
+        }
         new ServerReflection(servicesIn(definition, packages)).addToServer(server);
       },
     },
@@ -57,4 +64,38 @@ function packageKeyOf(surface: Surface): keyof typeof PROTO_PACKAGES {
     default:
       return surface;
   }
+}
+
+/**
+ * A request deserializer whose failure (a Struct nested too deeply, a malformed message) becomes
+ * INVALID_ARGUMENT with the reason, instead of grpc-js's bare INTERNAL "Error deserializing
+ * request": the handler gets a request that throws the AppError as soon as it is read.
+ */
+function answeringUnreadable(deserialize: (buf: Buffer) => unknown): (buf: Buffer) => unknown {
+  return (buf) => {
+    try {
+      return deserialize(buf);
+    } catch (error) {
+      const reason =
+        error instanceof StructTooDeep
+          ? error.message
+          : error instanceof Error && /call stack|nesting depth|max depth/i.test(error.message)
+            ? 'the request is nested too deeply'
+            : 'the request is not a valid protobuf message';
+      return unreadableRequest(AppError.invalid(`Invalid request: ${reason}`));
+    }
+  };
+}
+
+function unreadableRequest(error: AppError): object {
+  return new Proxy(
+    {},
+    {
+      get: (_target, property) => {
+        // what promise detection and JSON serialisation look up is simply absent
+        if (typeof property === 'symbol' || property === 'then' || property === 'toJSON' || property === 'constructor') return undefined;
+        throw error;
+      },
+    },
+  );
 }

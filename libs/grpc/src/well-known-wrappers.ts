@@ -13,6 +13,16 @@ import '@cloud-inventory/proto';
  * wrapper writes snake_case and would turn every Struct into {} on the wire.
  */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Struct/list levels a Struct may have in an API request or answer (as the ingest codec allows). */
+export const MAX_STRUCT_DEPTH = 64;
+
+/** A Struct deeper than MAX_STRUCT_DEPTH: refused by its level, before the stack runs out. */
+export class StructTooDeep extends RangeError {
+  constructor() {
+    super(`a Struct is nested deeper than ${MAX_STRUCT_DEPTH} levels`);
+  }
+}
 type Wire = Record<string, unknown>;
 
 const KINDS: Array<[camel: string, snake: string]> = [
@@ -43,20 +53,22 @@ function setOwn(object: Record<string, unknown>, key: string, value: unknown): v
   else object[key] = value;
 }
 
-function structToWire(object: Record<string, unknown>): Wire {
+function structToWire(object: Record<string, unknown>, depth = 0): Wire {
+  if (depth > MAX_STRUCT_DEPTH) throw new StructTooDeep();
   const fields: Wire = {};
   for (const [key, value] of Object.entries(object)) {
-    if (value !== undefined) setOwn(fields, key, valueToWire(value));
+    if (value !== undefined) setOwn(fields, key, valueToWire(value, depth));
   }
   return { fields };
 }
 
-function listToWire(array: unknown[]): Wire {
-  return { values: array.map((item) => valueToWire(item === undefined ? null : item)) };
+function listToWire(array: unknown[], depth = 0): Wire {
+  if (depth > MAX_STRUCT_DEPTH) throw new StructTooDeep();
+  return { values: array.map((item) => valueToWire(item === undefined ? null : item, depth)) };
 }
 
-/** A JSON value in the wire shape of google.protobuf.Value. */
-export function valueToWire(value: unknown): Wire {
+/** A JSON value in the wire shape of google.protobuf.Value (`depth`: the Struct/list levels above it). */
+export function valueToWire(value: unknown, depth = 0): Wire {
   if (value === null || value === undefined) return { nullValue: 0 };
   switch (typeof value) {
     case 'number':
@@ -66,7 +78,9 @@ export function valueToWire(value: unknown): Wire {
     case 'boolean':
       return { boolValue: value };
     case 'object':
-      return Array.isArray(value) ? { listValue: listToWire(value) } : { structValue: structToWire(value as Record<string, unknown>) };
+      return Array.isArray(value)
+        ? { listValue: listToWire(value, depth + 1) }
+        : { structValue: structToWire(value as Record<string, unknown>, depth + 1) };
     default:
       throw new TypeError(`A ${typeof value} cannot be a google.protobuf.Value`);
   }
@@ -78,27 +92,29 @@ function own(message: Record<string, unknown>, camel: string, snake: string): un
   return undefined;
 }
 
-function structFromWire(message: unknown): { [key: string]: Json } {
+function structFromWire(message: unknown, depth = 0): { [key: string]: Json } {
+  if (depth > MAX_STRUCT_DEPTH) throw new StructTooDeep();
   const object: { [key: string]: Json } = {};
   const fields = isObject(message) ? message['fields'] : undefined;
   if (isObject(fields)) {
-    for (const [key, value] of Object.entries(fields)) setOwn(object, key, valueFromWire(value));
+    for (const [key, value] of Object.entries(fields)) setOwn(object, key, valueFromWire(value, depth));
     // protobufjs fills a map with `fields[key] = value`: a "__proto__" key became the prototype of
     // `fields` (it never reaches Object.prototype); take it back as the plain key it was
     const carried = Object.getPrototypeOf(fields);
     if (carried !== Object.prototype && carried !== null && !Object.prototype.hasOwnProperty.call(fields, '__proto__')) {
-      setOwn(object, '__proto__', valueFromWire(carried));
+      setOwn(object, '__proto__', valueFromWire(carried, depth));
     }
   }
   return object;
 }
 
-function listFromWire(message: unknown): Json[] {
+function listFromWire(message: unknown, depth = 0): Json[] {
+  if (depth > MAX_STRUCT_DEPTH) throw new StructTooDeep();
   const values = isObject(message) ? message['values'] : undefined;
-  return Array.isArray(values) ? values.map(valueFromWire) : [];
+  return Array.isArray(values) ? values.map((value) => valueFromWire(value, depth)) : [];
 }
 
-function valueFromWire(message: unknown): Json {
+function valueFromWire(message: unknown, depth = 0): Json {
   if (!isObject(message)) return null;
   for (const [camel, snake] of KINDS) {
     const value = own(message, camel, snake);
@@ -107,9 +123,9 @@ function valueFromWire(message: unknown): Json {
       case 'nullValue':
         return null;
       case 'structValue':
-        return structFromWire(value);
+        return structFromWire(value, depth + 1);
       case 'listValue':
-        return listFromWire(value);
+        return listFromWire(value, depth + 1);
       default:
         return value as Json;
     }
