@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -8,6 +10,8 @@ import { createDataSource } from './create-data-source';
 import { runMigrationsLocked } from './run-migrations';
 
 const EMBEDDED_DATABASE = 'inventory';
+/** The role the app connects as with the embedded default: owner of its database, not a superuser. */
+export const EMBEDDED_OWNER = 'inventory';
 
 export interface DatabaseRuntime {
   url: string;
@@ -15,15 +19,60 @@ export interface DatabaseRuntime {
   close(): Promise<void>;
 }
 
-async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+/**
+ * As the embedded server's superuser: the owner role (its password kept under DATA_DIR, mode
+ * 0600), the database owned by it, and everything already in it (made by a superuser before
+ * there was an owner role) handed over to it. Returns the owner's password.
+ */
+async function ensureOwnedDatabase(serverUrl: string, name: string, passwordFile: string): Promise<string> {
+  let password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : '';
+  if (!password) {
+    password = randomBytes(24).toString('hex');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  }
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
+    const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [EMBEDDED_OWNER]);
+    const literal = (await client.query('SELECT quote_literal($1::text) AS q', [password])).rows[0].q as string;
+    await client.query(
+      `${role.rowCount === 0 ? 'CREATE' : 'ALTER'} ROLE "${EMBEDDED_OWNER}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal}`,
+    );
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}" OWNER "${EMBEDDED_OWNER}"`);
+    else await client.query(`ALTER DATABASE "${name}" OWNER TO "${EMBEDDED_OWNER}"`);
   } finally {
     await client.end();
   }
+  const inDatabase = new Client({ connectionString: withDatabase(serverUrl, name) });
+  await inDatabase.connect();
+  try {
+    await inDatabase.query(`ALTER SCHEMA public OWNER TO "${EMBEDDED_OWNER}"`);
+    await inDatabase.query(`DO $$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT c.oid::regclass AS object, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> '${EMBEDDED_OWNER}'
+                    AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+        LOOP
+          EXECUTE format('ALTER %s %s OWNER TO ${EMBEDDED_OWNER}',
+            CASE r.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, r.object);
+        END LOOP;
+        FOR r IN SELECT t.oid::regtype AS object FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                  WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd') AND pg_get_userbyid(t.typowner) <> '${EMBEDDED_OWNER}'
+        LOOP
+          EXECUTE format('ALTER TYPE %s OWNER TO ${EMBEDDED_OWNER}', r.object);
+        END LOOP;
+        FOR r IN SELECT p.oid::regprocedure AS object FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                  WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '${EMBEDDED_OWNER}'
+        LOOP
+          EXECUTE format('ALTER ROUTINE %s OWNER TO ${EMBEDDED_OWNER}', r.object);
+        END LOOP;
+      END $$`);
+  } finally {
+    await inDatabase.end();
+  }
+  return password;
 }
 
 /**
@@ -37,9 +86,13 @@ export async function openDatabase(config: InventoryConfig): Promise<DatabaseRun
   if (!url) {
     const dataDir = join(resolve(config.dataDir), 'postgres');
     embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
-    await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
-    url = withDatabase(embedded.url, EMBEDDED_DATABASE);
-    logger.log(`embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${dataDir}`);
+    const password = await ensureOwnedDatabase(embedded.url, EMBEDDED_DATABASE, join(resolve(config.dataDir), 'postgres-owner.password'));
+    // the app connects as the database's owner, never as the superuser
+    const owner = new URL(withDatabase(embedded.url, EMBEDDED_DATABASE));
+    owner.username = EMBEDDED_OWNER;
+    owner.password = password;
+    url = owner.toString();
+    logger.log(`embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (as role ${EMBEDDED_OWNER}), data in ${dataDir}`);
   }
   try {
     const dataSource = createDataSource({ url, poolSize: config.dbPoolSize });
