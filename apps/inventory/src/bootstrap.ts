@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { readFileSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter, HealthState, grpcServerOptions } from '@cloud-inventory/grpc';
 import { startTracing } from '@cloud-inventory/observability';
@@ -29,12 +30,14 @@ export async function bootstrap(config: InventoryConfig = loadInventoryConfig())
   const cipher = loadSecretCipher(config);
   const auth = await prepareAuth(config);
   const tracing = await startTracing('inventory');
+  const tls = config.tls.certFile && config.tls.keyFile ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(InventoryModule.forRoot(config, database, cipher, auth), {
       bufferLogs: true,
       bodyParser: false,
+      ...(tls ? { httpsOptions: tls } : {}),
     });
     const logger = app.get(Logger);
     app.useLogger(logger);
@@ -43,12 +46,12 @@ export async function bootstrap(config: InventoryConfig = loadInventoryConfig())
     app.useGlobalFilters(new AllExceptionsFilter({ unservedRpc: contractRpcOfRoute() }));
     app.enableShutdownHooks();
     setupOpenApi(app);
-    app.connectMicroservice(grpcServerOptions(config.grpcListen, ['inventoryV1', 'secretV1']), { inheritAppConfig: true });
+    app.connectMicroservice(grpcServerOptions(config.grpcListen, ['inventoryV1', 'secretV1'], {}, tls), { inheritAppConfig: true });
     await app.startAllMicroservices();
     await app.listen(config.httpPort, config.httpHost);
     const address = app.getHttpServer().address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
-    const httpUrl = `http://${config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost}:${httpPort}`;
+    const httpUrl = `${tls ? 'https' : 'http'}://${config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost}:${httpPort}`;
     logger.log(`inventory listening: gRPC ${config.grpcListen}, HTTP ${httpUrl}`, 'Bootstrap');
     const started = app;
     return {

@@ -1,3 +1,4 @@
+import { ServerCredentials } from '@grpc/grpc-js';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { join } from 'node:path';
 import { PROTO_FILES, PROTO_PACKAGES, protoRoot } from '@cloud-inventory/proto';
@@ -16,7 +17,7 @@ export type MethodCodecs = Record<string, Record<string, { responseSerialize?(va
  * reflection of every service served (Cloudforet's Python clients build their stubs through
  * reflection), answered from buf's descriptor set.
  */
-export function grpcServerOptions(url: string, surfaces: Surface[], codecs: MethodCodecs = {}): GrpcOptions {
+export function grpcServerOptions(url: string, surfaces: Surface[], codecs: MethodCodecs = {}, tls?: { key: Buffer; cert: Buffer }): GrpcOptions {
   const all: Surface[] = ['health', ...surfaces.filter((s) => s !== 'health')];
   const root = protoRoot();
   const packages = [...new Set(all.map((surface) => PROTO_PACKAGES[packageKeyOf(surface)]))];
@@ -24,6 +25,8 @@ export function grpcServerOptions(url: string, surfaces: Surface[], codecs: Meth
     transport: Transport.GRPC,
     options: {
       url,
+      // TLS when a certificate is configured (the inventory's INVENTORY_TLS_CERT_FILE / _KEY_FILE)
+      ...(tls ? { credentials: ServerCredentials.createSsl(null, [{ private_key: tls.key, cert_chain: tls.cert }]) } : {}),
       package: packages,
       protoPath: all.flatMap((surface) => PROTO_FILES[surface].map((file) => join(root, file))),
       loader: protoLoaderOptions(),
