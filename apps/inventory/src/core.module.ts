@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthState } from '@cloud-inventory/grpc';
+import { Clock, SystemClock } from './common/clock';
 import { DATABASE_URL } from './common/database-url';
 import { ScopeResolver } from './common/scope-resolver';
 import { DatabaseRuntime } from './database/database-runtime';
 import { INVENTORY_CONFIG, InventoryConfig } from './inventory.config';
 import { SecretCipher } from './secret/secret-cipher';
 
-/** What every feature module gets: configuration, the database, the secret cipher, the caller's scope. */
+/** What every feature module gets: configuration, the database, the secret cipher, the caller's scope, the clock. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -19,10 +20,11 @@ export class CoreModule {
         { provide: DataSource, useValue: database.dataSource },
         { provide: DATABASE_URL, useValue: database.url },
         { provide: SecretCipher, useValue: cipher },
+        { provide: Clock, useClass: SystemClock },
         ScopeResolver,
         HealthState,
       ],
-      exports: [INVENTORY_CONFIG, DataSource, DATABASE_URL, SecretCipher, ScopeResolver, HealthState],
+      exports: [INVENTORY_CONFIG, DataSource, DATABASE_URL, SecretCipher, Clock, ScopeResolver, HealthState],
     };
   }
 }

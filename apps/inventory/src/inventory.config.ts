@@ -61,6 +61,21 @@ const schema = z.object({
   SECRET_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
   /** Keys that only decrypt (comma list): the old key while `npm run secret-key:rotate` moves secrets to the new one. */
   SECRET_ENCRYPTION_PREVIOUS_KEYS: z.string().default(''),
+  /**
+   * Fire collectors' schedules and run retention in this process. INVENTORY_ROLES (its `scheduler`
+   * role) replaces this switch when it lands; PostgreSQL keeps replicas from firing a slot twice.
+   */
+  SCHEDULER_ENABLED: envBool(true),
+  /** How often a scheduler looks for due schedules at most (it also wakes up for the next due slot). */
+  SCHEDULER_POLL_SECONDS: envInt(30, 1, 3600),
+  /** Retention (Cloudforet's cleanup); 0 turns a rule off. */
+  RETENTION_JOB_DAYS: envInt(60, 0, 36_500),
+  RETENTION_DELETED_RESOURCE_DAYS: envInt(90, 0, 36_500),
+  RETENTION_TYPE_HOURS: envInt(72, 0, 876_000),
+  RETENTION_REGION_HOURS: envInt(48, 0, 876_000),
+  RETENTION_INTERVAL_MINUTES: envInt(60, 1, 10_080),
+  /** Rows one retention statement removes at most (each statement its own short transaction). */
+  RETENTION_BATCH_SIZE: envInt(1000, 1, 100_000),
 });
 
 export interface PluginSeed {
@@ -118,6 +133,21 @@ export interface InventoryConfig {
     keyFile?: string;
     pluginCaFile?: string;
   };
+  scheduler: {
+    enabled: boolean;
+    pollMs: number;
+  };
+  retention: RetentionConfig;
+}
+
+/** Retention rules; a rule at 0 is off. */
+export interface RetentionConfig {
+  jobDays: number;
+  deletedResourceDays: number;
+  typeHours: number;
+  regionHours: number;
+  intervalMinutes: number;
+  batchSize: number;
 }
 
 export function parsePluginSeeds(value: string): PluginSeed[] {
@@ -184,6 +214,18 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     },
     pluginAllowedHosts: c.PLUGIN_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     tls: tlsConfig(c.INVENTORY_TLS_CERT_FILE, c.INVENTORY_TLS_KEY_FILE, c.PLUGIN_TLS_CA_FILE),
+    scheduler: {
+      enabled: c.SCHEDULER_ENABLED,
+      pollMs: c.SCHEDULER_POLL_SECONDS * 1000,
+    },
+    retention: {
+      jobDays: c.RETENTION_JOB_DAYS,
+      deletedResourceDays: c.RETENTION_DELETED_RESOURCE_DAYS,
+      typeHours: c.RETENTION_TYPE_HOURS,
+      regionHours: c.RETENTION_REGION_HOURS,
+      intervalMinutes: c.RETENTION_INTERVAL_MINUTES,
+      batchSize: c.RETENTION_BATCH_SIZE,
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PluginModule } from './plugin/plugin.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { SecretCipher } from './secret/secret-cipher';
 import { SecretModule } from './secret/secret.module';
 
@@ -39,6 +40,7 @@ export class InventoryModule {
         CloudServiceModule,
         IngestModule,
         CollectModule,
+        SchedulerModule,
         ApiModule,
         ConsoleModule,
         ObservabilityModule,

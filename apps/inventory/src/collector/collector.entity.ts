@@ -18,15 +18,27 @@ export interface StoredSecretFilter {
   exclude_schemas: string[];
 }
 
+/**
+ * A collector's schedule as stored: Cloudforet's `hours` (UTC hours of the day), or our `cron`
+ * (five fields) read in `timezone` (IANA, default UTC); never both. `cron`/`timezone` are absent
+ * when unset, so hours-only schedules keep Cloudforet's shape. Checked by collector-schedule.ts.
+ */
 export interface StoredSchedule {
   state: string;
   hours: number[];
+  cron?: string;
+  timezone?: string;
 }
+
+/** The schedule's state columns: written by the scheduler's SQL only, never by save(). */
+const SCHEDULER_WRITES = { insert: false, update: false } as const;
 
 @Entity({ name: 'collector' })
 @Index('IDX_collector_domain_workspace', ['domain_id', 'workspace_id'])
 @Index('IDX_collector_domain_name', ['domain_id', 'name'])
 @Index('IDX_collector_domain_plugin', ['domain_id', 'plugin_id'])
+// the scheduler's due-slot lookup
+@Index('IDX_collector_schedule_due', ['schedule_next_run_at'], { where: 'schedule_next_run_at IS NOT NULL' })
 export class CollectorEntity {
   @PrimaryColumn({ type: 'text' })
   collector_id!: string;
@@ -69,4 +81,37 @@ export class CollectorEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   last_collected_at!: Date | null;
+
+  // How the schedule fires (scheduler/): the schedule the next slot was planned from (a changed
+  // schedule is planned again), the next slot, the scheduler replica holding it, and what happened.
+
+  @Column({ type: 'jsonb', nullable: true, ...SCHEDULER_WRITES })
+  schedule_planned!: StoredSchedule | null;
+
+  @Column({ type: 'timestamptz', nullable: true, ...SCHEDULER_WRITES })
+  schedule_next_run_at!: Date | null;
+
+  @Column({ type: 'text', nullable: true, ...SCHEDULER_WRITES })
+  schedule_claimed_by!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true, ...SCHEDULER_WRITES })
+  schedule_claim_expires_at!: Date | null;
+
+  /** The last slot handled: a job started, or the slot skipped. */
+  @Column({ type: 'timestamptz', nullable: true, ...SCHEDULER_WRITES })
+  schedule_last_run_at!: Date | null;
+
+  @Column({ type: 'text', nullable: true, ...SCHEDULER_WRITES })
+  schedule_last_job_id!: string | null;
+
+  /** Slots skipped because a job of the collector was still running. */
+  @Column({ type: 'int', default: 0, ...SCHEDULER_WRITES })
+  schedule_skipped_count!: number;
+
+  @Column({ type: 'timestamptz', nullable: true, ...SCHEDULER_WRITES })
+  schedule_last_skipped_at!: Date | null;
+
+  /** Why the last slot started no job (the collect's error); NULL when it started one or was skipped. */
+  @Column({ type: 'text', nullable: true, ...SCHEDULER_WRITES })
+  schedule_last_error!: string | null;
 }

@@ -1,6 +1,19 @@
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { isoOrEmpty } from '../common/time';
+import { toScheduled } from './collector-schedule';
 import { CollectorEntity } from './collector.entity';
+
+/** How the schedule fires (ours), from the scheduler's columns; '' for what has not happened. */
+export function toScheduleStatus(collector: CollectorEntity): inventoryV1.ScheduleStatus {
+  return {
+    next_run_at: isoOrEmpty(collector.schedule_next_run_at),
+    last_run_at: isoOrEmpty(collector.schedule_last_run_at),
+    last_job_id: collector.schedule_last_job_id ?? '',
+    skipped_count: collector.schedule_skipped_count ?? 0,
+    last_skipped_at: isoOrEmpty(collector.schedule_last_skipped_at),
+    last_error: collector.schedule_last_error ?? '',
+  };
+}
 
 export function toCollectorInfo(collector: CollectorEntity): inventoryV1.CollectorInfo {
   const filter = collector.secret_filter;
@@ -25,15 +38,13 @@ export function toCollectorInfo(collector: CollectorEntity): inventoryV1.Collect
       metadata: collector.plugin_info.metadata,
       upgrade_mode: collector.plugin_info.upgrade_mode as inventoryV1.PluginInfo_UpgradeMode,
     },
-    schedule: {
-      state: collector.schedule.state as inventoryV1.Scheduled_ScheduledState,
-      hours: collector.schedule.hours,
-    },
+    schedule: toScheduled(collector.schedule),
     tags: collector.tags,
     resource_group: collector.resource_group as inventoryV1.CollectorInfo_ResourceGroup,
     domain_id: collector.domain_id,
     workspace_id: collector.workspace_id,
     created_at: isoOrEmpty(collector.created_at),
     last_collected_at: isoOrEmpty(collector.last_collected_at),
+    schedule_status: toScheduleStatus(collector),
   };
 }

@@ -27,6 +27,12 @@ export const COLLECTOR_QUERY_SCHEMA = defineResourceSchema({
     workspace_id: 'text',
     created_at: 'timestamptz',
     last_collected_at: 'timestamptz',
+    'schedule_status.next_run_at': { type: 'timestamptz', column: 'schedule_next_run_at' },
+    'schedule_status.last_run_at': { type: 'timestamptz', column: 'schedule_last_run_at' },
+    'schedule_status.last_job_id': { type: 'text', column: 'schedule_last_job_id' },
+    'schedule_status.skipped_count': { type: 'int', column: 'schedule_skipped_count' },
+    'schedule_status.last_skipped_at': { type: 'timestamptz', column: 'schedule_last_skipped_at' },
+    'schedule_status.last_error': { type: 'text', column: 'schedule_last_error' },
     // Cloudforet's change_query_keys
     plugin_id: { type: 'text', column: 'plugin_id', inResults: false },
     secret_filter_state: { type: 'text', sql: "secret_filter->>'state'", inResults: false },

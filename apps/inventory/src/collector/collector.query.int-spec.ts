@@ -56,6 +56,7 @@ describe('Collector list and stat on PostgreSQL', () => {
       new SecretRepository(db.dataSource),
       undefined as never,
       undefined as never,
+      undefined as never,
     );
     for (const s of SEEDS) {
       await db.dataSource.query(

@@ -12,24 +12,15 @@ import { PluginClients } from '../plugin/plugin-clients';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
 import { SecretRepository } from '../secret/secret.repository';
 import { SecretService } from '../secret/secret.service';
-import { CollectorEntity, StoredSchedule, StoredSecretFilter } from './collector.entity';
+import { Clock } from '../common/clock';
+import { scheduleOf, Timetable } from './collector-schedule';
+import { CollectorEntity, StoredSecretFilter } from './collector.entity';
 import { toCollectorInfo } from './collector.mapper';
 import { collectorOptionsOf, storageOptionOf } from './collector-options';
 import { CollectorRepository } from './collector.repository';
 import { secretSelectionFor } from './secret-selection';
 
 const COLLECTOR_INFO = 'spaceone.api.inventory.v1.CollectorInfo';
-
-function scheduleOf(schedule: inventoryV1.Scheduled | undefined | null, current?: StoredSchedule): StoredSchedule {
-  if (!schedule) return current ?? { state: 'DISABLED', hours: [] };
-  const hours = schedule.hours ?? [];
-  if (hours.some((hour) => !Number.isInteger(hour) || hour < 0 || hour > 23)) {
-    throw AppError.invalid('schedule.hours must be hours of the day (0-23, UTC).');
-  }
-  if (new Set(hours).size > 2) throw AppError.invalid('schedule.hours: at most 2 hours can be set.');
-  const state = (schedule.state as string) === 'NONE' ? (current?.state ?? 'DISABLED') : (schedule.state as string);
-  return { state, hours: [...new Set(hours)].sort((a, b) => a - b) };
-}
 
 function secretFilterOf(filter: inventoryV1.SecretFilter | undefined | null, current?: StoredSecretFilter): StoredSecretFilter {
   if (!filter) {
@@ -65,7 +56,18 @@ export class CollectorService {
     private readonly secretRepository: SecretRepository,
     private readonly secrets: SecretService,
     @Inject(INVENTORY_CONFIG) private readonly config: Pick<InventoryConfig, 'quotas'>,
+    private readonly clock: Clock,
   ) {}
+
+  /**
+   * Plans the schedule's next slot of a collector just saved (the scheduler plans any it missed);
+   * answers the collector as stored.
+   */
+  private async planned(saved: CollectorEntity): Promise<inventoryV1.CollectorInfo> {
+    const timetable = Timetable.of(saved.schedule);
+    await this.repository.planSchedule(saved.collector_id, saved.schedule, timetable?.next(this.clock.now()) ?? null);
+    return toCollectorInfo((await this.repository.findOne(saved.domain_id, saved.collector_id)) ?? saved);
+  }
 
   /**
    * Calls the plugin's init with the collector's options and keeps the metadata it returns; a
@@ -117,7 +119,7 @@ export class CollectorService {
     entity.domain_id = scope.domain_id;
     entity.workspace_id = workspaceId;
     entity.last_collected_at = null;
-    return toCollectorInfo(await this.repository.insert(entity, this.config.quotas.collectorsPerDomain));
+    return this.planned(await this.repository.insert(entity, this.config.quotas.collectorsPerDomain));
   }
 
   async update(request: inventoryV1.UpdateCollectorRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {
@@ -127,7 +129,7 @@ export class CollectorService {
     if (request.schedule) entity.schedule = scheduleOf(request.schedule, entity.schedule);
     if (request.secret_filter) entity.secret_filter = secretFilterOf(request.secret_filter, entity.secret_filter);
     if (request.tags) entity.tags = request.tags as Record<string, unknown>;
-    return toCollectorInfo(await this.repository.save(entity));
+    return this.planned(await this.repository.save(entity));
   }
 
   async updatePlugin(request: inventoryV1.UpdatePluginRequest, scope: RequestScope): Promise<inventoryV1.CollectorInfo> {

@@ -2,9 +2,13 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type JobStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'CANCELED' | 'TIMEOUT';
 
+/** How a job was started (ours): a Collector.collect call, or the collector's schedule. */
+export type JobTrigger = 'API' | 'SCHEDULE';
+
 @Entity({ name: 'job' })
 @Check('CHK_job_counters', 'remained_tasks >= 0 AND success_tasks + failure_tasks + remained_tasks = total_tasks')
 @Check('CHK_job_status', "status IN ('IN_PROGRESS', 'SUCCESS', 'FAILURE', 'CANCELED', 'TIMEOUT')")
+@Check('CHK_job_trigger', "trigger IN ('API', 'SCHEDULE')")
 @Index('IDX_job_domain_collector_status', ['domain_id', 'collector_id', 'status'])
 @Index('IDX_job_domain_created', ['domain_id', 'created_at'])
 // list/stat paths: a status filter, a workspace, newest first
@@ -15,6 +19,10 @@ export type JobStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'CANCELED' | 'TI
   unique: true,
   where: "status = 'IN_PROGRESS'",
 })
+// one job per collector and schedule slot, whichever scheduler replica starts it
+@Index('UQ_job_schedule_slot', ['collector_id', 'scheduled_at'], { unique: true, where: 'scheduled_at IS NOT NULL' })
+// retention: the oldest jobs first, across domains
+@Index('IDX_job_created', ['created_at'])
 export class JobEntity {
   @PrimaryColumn({ type: 'text' })
   job_id!: string;
@@ -55,6 +63,13 @@ export class JobEntity {
 
   @Column({ type: 'text' })
   plugin_id!: string;
+
+  @Column({ type: 'text', default: 'API' })
+  trigger!: JobTrigger;
+
+  /** The schedule slot a SCHEDULE job fired for. */
+  @Column({ type: 'timestamptz', nullable: true })
+  scheduled_at!: Date | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   created_at!: Date;

@@ -20,5 +20,7 @@ export function toJobInfo(job: JobEntity): inventoryV1.JobInfo {
     created_at: isoOrEmpty(job.created_at),
     updated_at: isoOrEmpty(job.updated_at),
     finished_at: isoOrEmpty(job.finished_at),
+    trigger: job.trigger as inventoryV1.JobInfo_Trigger,
+    scheduled_at: isoOrEmpty(job.scheduled_at),
   };
 }

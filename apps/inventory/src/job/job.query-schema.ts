@@ -2,7 +2,8 @@ import { defineResourceSchema } from '@cloud-inventory/query';
 
 /**
  * Job as the query language sees it: the API keys of JobInfo over the job table. Cloudforet's
- * model: ordering `-created_at`, keyword on `job_id`, minimal fields as in job_model.py.
+ * model: ordering `-created_at`, keyword on `job_id`, minimal fields as in job_model.py. Ours:
+ * `trigger` (API or SCHEDULE) and `scheduled_at` (the schedule slot of a SCHEDULE job).
  */
 export const JOB_QUERY_SCHEMA = defineResourceSchema({
   resource: 'Job',
@@ -26,6 +27,8 @@ export const JOB_QUERY_SCHEMA = defineResourceSchema({
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
     finished_at: 'timestamptz',
+    trigger: 'text',
+    scheduled_at: 'timestamptz',
   },
   keywordFields: ['job_id'],
   defaultSort: [{ key: 'created_at', desc: true }],

@@ -7,11 +7,15 @@ import { sqlRows } from '../common/sql-rows';
 import { JobEntity } from './job.entity';
 import { JOB_QUERY_SCHEMA } from './job.query-schema';
 
-/** A job as a collect creates it; its counters follow from the number of its tasks. */
+/**
+ * A job as a collect creates it; its counters follow from the number of its tasks. Started by an
+ * API call unless `trigger` says otherwise.
+ */
 export type NewJob = Omit<
   JobEntity,
-  'created_at' | 'updated_at' | 'finished_at' | 'status' | 'total_tasks' | 'remained_tasks' | 'success_tasks' | 'failure_tasks'
->;
+  'created_at' | 'updated_at' | 'finished_at' | 'status' | 'total_tasks' | 'remained_tasks' | 'success_tasks' | 'failure_tasks' | 'trigger' | 'scheduled_at'
+> &
+  Partial<Pick<JobEntity, 'trigger' | 'scheduled_at'>>;
 
 @Injectable()
 export class JobRepository {
@@ -28,8 +32,8 @@ export class JobRepository {
   async insert(manager: EntityManager, job: NewJob, taskCount: number): Promise<JobEntity> {
     const [row] = await manager.query(
       `INSERT INTO job (job_id, status, total_tasks, remained_tasks, request_secret_id, request_workspace_id,
-                        resource_group, domain_id, workspace_id, collector_id, plugin_id, finished_at)
-       VALUES ($1, CASE WHEN $2::int = 0 THEN 'SUCCESS' ELSE 'IN_PROGRESS' END, $2, $2, $3, $4, $5, $6, $7, $8, $9,
+                        resource_group, domain_id, workspace_id, collector_id, plugin_id, trigger, scheduled_at, finished_at)
+       VALUES ($1, CASE WHEN $2::int = 0 THEN 'SUCCESS' ELSE 'IN_PROGRESS' END, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
                CASE WHEN $2::int = 0 THEN now() END)
        RETURNING *`,
       [
@@ -42,6 +46,8 @@ export class JobRepository {
         job.workspace_id,
         job.collector_id,
         job.plugin_id,
+        job.trigger ?? 'API',
+        job.scheduled_at ?? null,
       ],
     );
     return row as JobEntity;
@@ -63,6 +69,11 @@ export class JobRepository {
       request_workspace_id: requestWorkspaceId,
       status: 'IN_PROGRESS',
     });
+  }
+
+  /** The job a collector's schedule started for `slot`, if any. */
+  findScheduled(collectorId: string, slot: Date): Promise<JobEntity | null> {
+    return this.dataSource.getRepository(JobEntity).findOneBy({ collector_id: collectorId, scheduled_at: slot });
   }
 
   /** In the caller's transaction: deletes a job with its tasks and their queue entries (foreign keys cascade). */

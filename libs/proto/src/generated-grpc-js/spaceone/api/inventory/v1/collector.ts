@@ -23,11 +23,20 @@ import { Struct } from "../../../../google/protobuf/struct";
 import { Query, StatisticsQuery } from "../../core/v2/query";
 import { JobInfo } from "./job";
 
-/** cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers. */
+/**
+ * cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers.
+ * Additions (ours, new numbers >= 50 only): Scheduled.cron and Scheduled.timezone;
+ * CollectorInfo.schedule_status (ScheduleStatus).
+ */
 
 export interface Scheduled {
   state: Scheduled_ScheduledState;
+  /** UTC hours of the day (0-23), at most 2, as Cloudforet. Either hours or cron, not both. */
   hours: number[];
+  /** Ours: a five-field cron expression (minute hour day-of-month month day-of-week), e.g. "30 2 * * 1-5". */
+  cron: string;
+  /** Ours: the IANA time zone the cron expression is read in, e.g. "Europe/Berlin"; default UTC. */
+  timezone: string;
 }
 
 export enum Scheduled_ScheduledState {
@@ -67,6 +76,21 @@ export function scheduled_ScheduledStateToNumber(object: Scheduled_ScheduledStat
     default:
       return -1;
   }
+}
+
+/** Ours: how a collector's schedule fires. Times are ISO-8601 strings, '' for none. */
+export interface ScheduleStatus {
+  /** The next slot the schedule fires at ('' when the schedule is disabled or not planned yet). */
+  next_run_at: string;
+  /** The last slot handled (a job started, or skipped). */
+  last_run_at: string;
+  /** The job the schedule started last. */
+  last_job_id: string;
+  /** Slots skipped because a job of the collector was still running. */
+  skipped_count: number;
+  last_skipped_at: string;
+  /** Why the last slot started no job ('' when it did, or was skipped). */
+  last_error: string;
 }
 
 export interface SecretFilter {
@@ -346,6 +370,8 @@ export interface CollectorInfo {
   workspace_id: string;
   created_at: string;
   last_collected_at: string;
+  /** Ours. */
+  schedule_status: ScheduleStatus | undefined;
 }
 
 export enum CollectorInfo_State {
@@ -436,7 +462,7 @@ export interface CollectorStatQuery {
 }
 
 function createBaseScheduled(): Scheduled {
-  return { state: Scheduled_ScheduledState.NONE, hours: [] };
+  return { state: Scheduled_ScheduledState.NONE, hours: [], cron: "", timezone: "" };
 }
 
 export const Scheduled: MessageFns<Scheduled> = {
@@ -450,6 +476,12 @@ export const Scheduled: MessageFns<Scheduled> = {
         writer.int32(v);
       }
       writer.join();
+    }
+    if (message.cron !== "") {
+      writer.uint32(402).string(message.cron);
+    }
+    if (message.timezone !== "") {
+      writer.uint32(410).string(message.timezone);
     }
     return writer;
   },
@@ -492,6 +524,123 @@ export const Scheduled: MessageFns<Scheduled> = {
             }
 
             break;
+          }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.cron = reader.string();
+            continue;
+          }
+          case 51: {
+            if (tag !== 410) {
+              break;
+            }
+
+            message.timezone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseScheduleStatus(): ScheduleStatus {
+  return { next_run_at: "", last_run_at: "", last_job_id: "", skipped_count: 0, last_skipped_at: "", last_error: "" };
+}
+
+export const ScheduleStatus: MessageFns<ScheduleStatus> = {
+  encode(message: ScheduleStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.next_run_at !== "") {
+      writer.uint32(10).string(message.next_run_at);
+    }
+    if (message.last_run_at !== "") {
+      writer.uint32(18).string(message.last_run_at);
+    }
+    if (message.last_job_id !== "") {
+      writer.uint32(26).string(message.last_job_id);
+    }
+    if (message.skipped_count !== 0) {
+      writer.uint32(32).int32(message.skipped_count);
+    }
+    if (message.last_skipped_at !== "") {
+      writer.uint32(42).string(message.last_skipped_at);
+    }
+    if (message.last_error !== "") {
+      writer.uint32(50).string(message.last_error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.next_run_at = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.last_run_at = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.last_job_id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.skipped_count = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.last_skipped_at = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.last_error = reader.string();
+            continue;
           }
         }
         if ((tag & 7) === 4 || tag === 0) {
@@ -1318,6 +1467,7 @@ function createBaseCollectorInfo(): CollectorInfo {
     workspace_id: "",
     created_at: "",
     last_collected_at: "",
+    schedule_status: undefined,
   };
 }
 
@@ -1361,6 +1511,9 @@ export const CollectorInfo: MessageFns<CollectorInfo> = {
     }
     if (message.last_collected_at !== "") {
       writer.uint32(258).string(message.last_collected_at);
+    }
+    if (message.schedule_status !== undefined) {
+      ScheduleStatus.encode(message.schedule_status, writer.uint32(402).fork()).join();
     }
     return writer;
   },
@@ -1480,6 +1633,14 @@ export const CollectorInfo: MessageFns<CollectorInfo> = {
             }
 
             message.last_collected_at = reader.string();
+            continue;
+          }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.schedule_status = ScheduleStatus.decode(reader, reader.uint32());
             continue;
           }
         }

@@ -26,6 +26,7 @@ import { AnalyzeQuery, Query, StatisticsQuery } from "../../core/v2/query";
  * cloudforet-io/api spaceone/api/inventory/v1/job.proto: same package, service, rpc, fields and numbers.
  * Additions (new numbers only): JobInfo.Status TIMEOUT = 6; JobsQuery.JobStatus accepts the older
  * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5).
+ * Ours (new numbers >= 50): JobInfo.trigger and JobInfo.scheduled_at.
  */
 
 export interface JobRequest {
@@ -127,6 +128,10 @@ export interface JobInfo {
   created_at: string;
   updated_at: string;
   finished_at: string;
+  /** Ours: how the job was started. */
+  trigger: JobInfo_Trigger;
+  /** Ours: the schedule slot a SCHEDULE job fired for ('' for API jobs). */
+  scheduled_at: string;
 }
 
 export enum JobInfo_Status {
@@ -220,6 +225,48 @@ export function jobInfo_ResourceGroupToNumber(object: JobInfo_ResourceGroup): nu
     case JobInfo_ResourceGroup.WORKSPACE:
       return 2;
     case JobInfo_ResourceGroup.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** Ours: how the job was started. */
+export enum JobInfo_Trigger {
+  TRIGGER_NONE = "TRIGGER_NONE",
+  /** API - a Collector.collect call */
+  API = "API",
+  /** SCHEDULE - the collector's schedule */
+  SCHEDULE = "SCHEDULE",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function jobInfo_TriggerFromJSON(object: any): JobInfo_Trigger {
+  switch (object) {
+    case 0:
+    case "TRIGGER_NONE":
+      return JobInfo_Trigger.TRIGGER_NONE;
+    case 1:
+    case "API":
+      return JobInfo_Trigger.API;
+    case 2:
+    case "SCHEDULE":
+      return JobInfo_Trigger.SCHEDULE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return JobInfo_Trigger.UNRECOGNIZED;
+  }
+}
+
+export function jobInfo_TriggerToNumber(object: JobInfo_Trigger): number {
+  switch (object) {
+    case JobInfo_Trigger.TRIGGER_NONE:
+      return 0;
+    case JobInfo_Trigger.API:
+      return 1;
+    case JobInfo_Trigger.SCHEDULE:
+      return 2;
+    case JobInfo_Trigger.UNRECOGNIZED:
     default:
       return -1;
   }
@@ -410,6 +457,8 @@ function createBaseJobInfo(): JobInfo {
     created_at: "",
     updated_at: "",
     finished_at: "",
+    trigger: JobInfo_Trigger.TRIGGER_NONE,
+    scheduled_at: "",
   };
 }
 
@@ -462,6 +511,12 @@ export const JobInfo: MessageFns<JobInfo> = {
     }
     if (message.finished_at !== "") {
       writer.uint32(266).string(message.finished_at);
+    }
+    if (message.trigger !== JobInfo_Trigger.TRIGGER_NONE) {
+      writer.uint32(400).int32(jobInfo_TriggerToNumber(message.trigger));
+    }
+    if (message.scheduled_at !== "") {
+      writer.uint32(410).string(message.scheduled_at);
     }
     return writer;
   },
@@ -605,6 +660,22 @@ export const JobInfo: MessageFns<JobInfo> = {
             }
 
             message.finished_at = reader.string();
+            continue;
+          }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.trigger = jobInfo_TriggerFromJSON(reader.int32());
+            continue;
+          }
+          case 51: {
+            if (tag !== 410) {
+              break;
+            }
+
+            message.scheduled_at = reader.string();
             continue;
           }
         }

@@ -14,11 +14,20 @@ import { Struct } from "../../../../google/protobuf/struct";
 import { Query, StatisticsQuery } from "../../core/v2/query";
 import { JobInfo } from "./job";
 
-/** cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers. */
+/**
+ * cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers.
+ * Additions (ours, new numbers >= 50 only): Scheduled.cron and Scheduled.timezone;
+ * CollectorInfo.schedule_status (ScheduleStatus).
+ */
 
 export interface Scheduled {
   state: Scheduled_ScheduledState;
+  /** UTC hours of the day (0-23), at most 2, as Cloudforet. Either hours or cron, not both. */
   hours: number[];
+  /** Ours: a five-field cron expression (minute hour day-of-month month day-of-week), e.g. "30 2 * * 1-5". */
+  cron: string;
+  /** Ours: the IANA time zone the cron expression is read in, e.g. "Europe/Berlin"; default UTC. */
+  timezone: string;
 }
 
 export enum Scheduled_ScheduledState {
@@ -26,6 +35,21 @@ export enum Scheduled_ScheduledState {
   ENABLED = "ENABLED",
   DISABLED = "DISABLED",
   UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+/** Ours: how a collector's schedule fires. Times are ISO-8601 strings, '' for none. */
+export interface ScheduleStatus {
+  /** The next slot the schedule fires at ('' when the schedule is disabled or not planned yet). */
+  next_run_at: string;
+  /** The last slot handled (a job started, or skipped). */
+  last_run_at: string;
+  /** The job the schedule started last. */
+  last_job_id: string;
+  /** Slots skipped because a job of the collector was still running. */
+  skipped_count: number;
+  last_skipped_at: string;
+  /** Why the last slot started no job ('' when it did, or was skipped). */
+  last_error: string;
 }
 
 export interface SecretFilter {
@@ -145,6 +169,8 @@ export interface CollectorInfo {
   workspace_id: string;
   created_at: string;
   last_collected_at: string;
+  /** Ours. */
+  schedule_status: ScheduleStatus | undefined;
 }
 
 export enum CollectorInfo_State {

@@ -16,6 +16,7 @@ import { AnalyzeQuery, Query, StatisticsQuery } from "../../core/v2/query";
  * cloudforet-io/api spaceone/api/inventory/v1/job.proto: same package, service, rpc, fields and numbers.
  * Additions (new numbers only): JobInfo.Status TIMEOUT = 6; JobsQuery.JobStatus accepts the older
  * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5).
+ * Ours (new numbers >= 50): JobInfo.trigger and JobInfo.scheduled_at.
  */
 
 export interface JobRequest {
@@ -60,6 +61,10 @@ export interface JobInfo {
   created_at: string;
   updated_at: string;
   finished_at: string;
+  /** Ours: how the job was started. */
+  trigger: JobInfo_Trigger;
+  /** Ours: the schedule slot a SCHEDULE job fired for ('' for API jobs). */
+  scheduled_at: string;
 }
 
 export enum JobInfo_Status {
@@ -76,6 +81,16 @@ export enum JobInfo_ResourceGroup {
   RESOURCE_GROUP_NONE = "RESOURCE_GROUP_NONE",
   DOMAIN = "DOMAIN",
   WORKSPACE = "WORKSPACE",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+/** Ours: how the job was started. */
+export enum JobInfo_Trigger {
+  TRIGGER_NONE = "TRIGGER_NONE",
+  /** API - a Collector.collect call */
+  API = "API",
+  /** SCHEDULE - the collector's schedule */
+  SCHEDULE = "SCHEDULE",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
