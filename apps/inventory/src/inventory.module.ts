@@ -18,6 +18,7 @@ import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PluginModule } from './plugin/plugin.module';
+import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SecretCipher } from './secret/secret-cipher';
 import { SecretModule } from './secret/secret.module';
@@ -41,6 +42,7 @@ export class InventoryModule {
         IngestModule,
         CollectModule,
         SchedulerModule,
+        RetentionModule,
         ApiModule,
         ConsoleModule,
         ObservabilityModule,

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CollectedResourceEntity } from './collected-resource.entity';
+import { CollectedResourceEntity, ResourceState } from './collected-resource.entity';
 
 @Entity({ name: 'cloud_service_type' })
 // Cloudforet's unique key: one type per name, group and provider in a workspace. Collects upsert on
@@ -44,4 +44,11 @@ export class CloudServiceTypeEntity extends CollectedResourceEntity {
 
   @Column({ type: 'text', default: 'manual' })
   updated_by!: string;
+
+  /** ACTIVE, or DELETED when no collect has seen it for a while (retention); a collect that sees it again revives it. */
+  @Column({ type: 'text', default: 'ACTIVE' })
+  state!: ResourceState;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  deleted_at!: Date | null;
 }

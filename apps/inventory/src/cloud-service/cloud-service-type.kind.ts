@@ -5,6 +5,8 @@ import { flag, jsonObject, list, tags, text } from './resource-readers';
  * CloudServiceType, declared once. Stored per workspace, like Cloudforet; every field is replaced
  * whole on update except tags, which merge. Not counted on a task (Cloudforet's NOT_COUNT). The
  * query view follows Cloudforet's model: ordering provider, group, name; its keyword and minimal fields.
+ * Not seen by any collect for RETENTION_TYPE_HOURS, it becomes DELETED (ours: state, deleted_at;
+ * Cloudforet deletes it), unless written by hand (updated_by "manual"); seen again, it is ACTIVE.
  */
 export const CLOUD_SERVICE_TYPE_KIND = defineResourceKind({
   kind: 'cloud_service_type',
@@ -13,7 +15,8 @@ export const CLOUD_SERVICE_TYPE_KIND = defineResourceKind({
   table: 'cloud_service_type',
   idColumn: 'cloud_service_type_id',
   idPrefix: 'cloud-svc-type',
-  softDelete: false,
+  softDelete: true,
+  expiresWhenUnseen: true,
   tracksCollection: false,
   countedOnTask: false,
   keepsHistory: false,
@@ -31,6 +34,8 @@ export const CLOUD_SERVICE_TYPE_KIND = defineResourceKind({
     labels: { sql: 'jsonb', read: list('labels'), query: { type: 'jsonb-array' } },
     tags: { sql: 'jsonb', read: tags(), merge: true },
     updated_by: { sql: 'text', query: false },
+    state: { sql: 'text' },
+    deleted_at: { sql: 'timestamptz', nullable: true },
   },
   query: {
     expressions: {

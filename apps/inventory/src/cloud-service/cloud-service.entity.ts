@@ -13,6 +13,8 @@ export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 // most resources have one match rule: only those with lower-priority keys are in the GIN index
 @Index('IDX_cloud_service_secondary_keys', ['secondary_keys'], { type: 'gin', where: 'cardinality(secondary_keys) > 0' })
 @Index('IDX_cloud_service_collection', ['collector_id', 'secret_id'])
+// retention: the rows DELETED longest ago
+@Index('IDX_cloud_service_deleted', ['deleted_at'], { where: "state = 'DELETED'" })
 @Index('IDX_cloud_service_domain_type', ['domain_id', 'provider', 'cloud_service_group', 'cloud_service_type'])
 // list paths: the default order (created_at) within a domain
 @Index('IDX_cloud_service_domain_created', ['domain_id', 'created_at'])

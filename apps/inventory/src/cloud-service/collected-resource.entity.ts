@@ -1,5 +1,8 @@
 import { Column } from 'typeorm';
 
+/** The state of a type or region (cloud services add DISCONNECTED). */
+export type ResourceState = 'ACTIVE' | 'DELETED';
+
 /**
  * The columns every resource table has (SHARED_COLUMNS of resource-kind.ts): who it belongs to,
  * how a collect finds it again, and when. Not a table of its own.

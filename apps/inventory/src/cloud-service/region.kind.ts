@@ -4,7 +4,9 @@ import { tags, text } from './resource-readers';
 /**
  * Region, declared once. Stored per workspace, like Cloudforet; name is replaced on update, tags
  * merge. Not counted on a task (Cloudforet's NOT_COUNT). The query view follows Cloudforet's
- * model: ordering name; its keyword and minimal fields.
+ * model: ordering name; its keyword and minimal fields. Not seen by any collect for
+ * RETENTION_REGION_HOURS, it becomes DELETED (ours: state, deleted_at; Cloudforet deletes it),
+ * unless written by hand (updated_by "manual"); seen again, it is ACTIVE.
  */
 export const REGION_KIND = defineResourceKind({
   kind: 'region',
@@ -13,7 +15,8 @@ export const REGION_KIND = defineResourceKind({
   table: 'region',
   idColumn: 'region_id',
   idPrefix: 'region',
-  softDelete: false,
+  softDelete: true,
+  expiresWhenUnseen: true,
   tracksCollection: false,
   countedOnTask: false,
   keepsHistory: false,
@@ -25,6 +28,8 @@ export const REGION_KIND = defineResourceKind({
     provider: { sql: 'text', read: text('provider', { required: true }) },
     tags: { sql: 'jsonb', read: tags(), merge: true },
     updated_by: { sql: 'text', query: false },
+    state: { sql: 'text' },
+    deleted_at: { sql: 'timestamptz', nullable: true },
   },
   query: {
     expressions: {

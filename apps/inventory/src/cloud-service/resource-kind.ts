@@ -37,8 +37,15 @@ export interface ResourceKindDefinition<K extends string> {
   idColumn: string;
   /** Ids are `<prefix>-<12 hex>`. */
   idPrefix: string;
-  /** A DELETED row stays (state, deleted_at) and is never matched again. */
+  /** A DELETED row stays (state, deleted_at) and is never matched again, unless expiresWhenUnseen. */
   softDelete: boolean;
+  /**
+   * With softDelete, for kinds that do not track collection (types, regions): a row no collect has
+   * seen for a while becomes DELETED (retention/), and a collect that sees it again revives it
+   * (ACTIVE, same id, so one row per identity, DELETED or not). A collect that sees a row unchanged
+   * still moves its updated_at (at most every few minutes): updated_at tells when it was last seen.
+   */
+  expiresWhenUnseen?: boolean;
   /** The row records which collector and secret collected it, and takes part in disconnect detection. */
   tracksCollection: boolean;
   /** Created and updated rows count on the task (Cloudforet reports the other kinds as NOT_COUNT). */
@@ -161,6 +168,9 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
   const where = `resource kind ${definition.kind}`;
   for (const name of Object.keys(definition.columns)) {
     if (name === definition.idColumn || name in SHARED_COLUMNS) throw new Error(`${where}: ${name} is not the kind's own column`);
+  }
+  if (definition.expiresWhenUnseen && (!definition.softDelete || definition.tracksCollection)) {
+    throw new Error(`${where}: expiresWhenUnseen needs softDelete, and a kind that does not track collection`);
   }
   for (const flag of COLUMNS_OF_FLAGS) {
     if (!flag.when(definition)) continue;

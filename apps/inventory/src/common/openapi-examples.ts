@@ -76,7 +76,11 @@ const JOB_INFO_EXAMPLE = {
   created_at: '2022-06-17T08:00:01.225Z',
   updated_at: '2022-06-17T08:00:01.225Z',
   finished_at: '2022-06-17T08:00:15.197Z',
+  trigger: 'SCHEDULE',
+  scheduled_at: '2022-06-17T08:00:00.000Z',
 };
+
+const COLLECTOR_PLUGIN_INFO = { plugin_id: 'plugin-aws-cloud-service-inven-collector', version: '1.13.0', options: {} };
 
 export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
   'Job.delete': { request: { job: { summary: 'Delete a job', value: { job_id: 'job-123456789012' } } } },
@@ -88,6 +92,13 @@ export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
     request: {
       all: { summary: 'Every job (the seeds\' request example)', value: { query: {} } },
       search: { summary: 'Running or failed jobs of a collector in the last 7 days, a few fields (reference §3.1)', value: JOB_LIST_SEARCH },
+      scheduled: {
+        summary: "Jobs a collector's schedule started (trigger SCHEDULE or API), with their slots",
+        value: {
+          collector_id: 'collector-2c0847644f39',
+          query: { filter: [{ k: 'trigger', v: 'SCHEDULE', o: 'eq' }], only: ['job_id', 'status', 'scheduled_at'], sort: [{ key: 'scheduled_at', desc: true }] },
+        },
+      },
     },
     response: {
       all: { summary: 'Jobs and their count before paging', value: { results: [JOB_INFO_EXAMPLE], total_count: 1 } },
@@ -190,9 +201,42 @@ export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
       },
     },
   },
+  'Collector.create': {
+    request: {
+      hours: {
+        summary: "Collect at 00:00 and 12:00 UTC every day (Cloudforet's schedule: at most 2 UTC hours)",
+        value: { name: 'aws nightly', plugin_info: COLLECTOR_PLUGIN_INFO, provider: 'aws', schedule: { state: 'ENABLED', hours: [0, 12] } },
+      },
+      cron: {
+        summary: 'Collect at 02:30 on weekdays, Berlin time (ours: a five-field cron and an IANA time zone)',
+        value: {
+          name: 'aws weekdays',
+          plugin_info: COLLECTOR_PLUGIN_INFO,
+          provider: 'aws',
+          schedule: { state: 'ENABLED', cron: '30 2 * * 1-5', timezone: 'Europe/Berlin' },
+        },
+      },
+    },
+  },
+  'Collector.update': {
+    request: {
+      every15: { summary: 'Collect every 15 minutes (UTC); a new schedule replaces hours, cron and timezone', value: { collector_id: 'collector-2c0847644f39', schedule: { cron: '*/15 * * * *' } } },
+      disable: { summary: 'Stop the schedule (a schedule in an update replaces the whole schedule)', value: { collector_id: 'collector-2c0847644f39', schedule: { state: 'DISABLED' } } },
+    },
+  },
   'Collector.list': {
     request: {
       enabled: { summary: 'Scheduled collectors of a plugin', value: { plugin_id: 'plugin-aws', schedule_state: 'ENABLED', query: { only: ['collector_id', 'name', 'schedule'] } } },
+      skipping: {
+        summary: 'Collectors whose schedule skipped slots because their job was still running, next slot first',
+        value: {
+          query: {
+            filter: [{ k: 'schedule_status.skipped_count', v: 0, o: 'gt' }],
+            only: ['collector_id', 'name', 'schedule', 'schedule_status'],
+            sort: [{ key: 'schedule_status.next_run_at' }],
+          },
+        },
+      },
     },
   },
   'Collector.stat': {

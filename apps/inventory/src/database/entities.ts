@@ -11,6 +11,7 @@ import { JobTaskEntity } from '../job-task/job-task.entity';
 import { TaskQueueEntity } from '../job-task/task-queue.entity';
 import { JobEntity } from '../job/job.entity';
 import { RegisteredPluginEntity } from '../plugin/registered-plugin.entity';
+import { RetentionRunEntity } from '../retention/retention-run.entity';
 import { SecretEntity } from '../secret/secret.entity';
 
 export const ENTITIES = [
@@ -26,4 +27,5 @@ export const ENTITIES = [
   ChangeRecordEntity,
   RegisteredPluginEntity,
   JobTraceEntity,
+  RetentionRunEntity,
 ];

@@ -94,4 +94,42 @@ describe('IngestRepository against PostgreSQL', () => {
     expect([types.n, regions.n]).toEqual([1, 1]);
     expect((await task(job.tasks[0].job_task_id)).errors).toEqual([{ error_code: 'ERROR_PLUGIN', message: 'access denied', additional: {} }]);
   });
+
+  it('revives a DELETED type or region it sees again (same row, ACTIVE), and moves the updated_at of unchanged ones at most every 10 minutes', async () => {
+    const typeAndRegion = [
+      { resource_type: 'inventory.CloudServiceType', match_rules: { '1': ['name', 'group', 'provider'] }, resource: { name: 'Bucket', group: 'S3', provider: 'aws' } },
+      { resource_type: 'inventory.Region', match_rules: { '1': ['provider', 'region_code'] }, resource: { name: 'Ireland', region_code: 'eu-west-1', provider: 'aws' } },
+    ];
+    const rows = async () => ({
+      type: (await db.dataSource.query(`SELECT * FROM cloud_service_type WHERE workspace_id = 'ws-seen'`)) as any[],
+      region: (await db.dataSource.query(`SELECT * FROM region WHERE workspace_id = 'ws-seen'`)) as any[],
+    });
+    const collectAgain = async (collectorId: string) => {
+      const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-seen', collectorId });
+      expect(await ingest.writeBatch(contextOf(job), items(job, typeAndRegion), [])).toEqual({ created: 0, updated: 0, failed: 0 });
+    };
+    const first = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-seen', collectorId: 'collector-first' });
+    await ingest.writeBatch(contextOf(first), items(first, typeAndRegion), []);
+    const created = await rows();
+
+    // the type was last seen 2 hours ago; the region was DELETED by retention
+    await db.dataSource.query(`UPDATE cloud_service_type SET updated_at = now() - interval '2 hours' WHERE workspace_id = 'ws-seen'`);
+    await db.dataSource.query(
+      `UPDATE region SET state = 'DELETED', deleted_at = now() - interval '1 hour', updated_at = now() - interval '100 hours' WHERE workspace_id = 'ws-seen'`,
+    );
+    await collectAgain('collector-second');
+    const seen = await rows();
+    expect(seen.type).toHaveLength(1);
+    expect(seen.type[0]).toMatchObject({ cloud_service_type_id: created.type[0].cloud_service_type_id, state: 'ACTIVE', updated_by: 'collector-first' });
+    expect(Date.now() - seen.type[0].updated_at.getTime()).toBeLessThan(60_000);
+    expect(seen.region).toHaveLength(1);
+    expect(seen.region[0]).toMatchObject({ region_id: created.region[0].region_id, state: 'ACTIVE', deleted_at: null, updated_by: 'collector-second' });
+    expect(Date.now() - seen.region[0].updated_at.getTime()).toBeLessThan(60_000);
+
+    // seen 5 minutes ago: not written again
+    await db.dataSource.query(`UPDATE cloud_service_type SET updated_at = now() - interval '5 minutes' WHERE workspace_id = 'ws-seen'`);
+    const [{ before }] = await db.dataSource.query(`SELECT updated_at AS before FROM cloud_service_type WHERE workspace_id = 'ws-seen'`);
+    await collectAgain('collector-third');
+    expect((await rows()).type[0].updated_at).toEqual(before);
+  });
 });

@@ -5,30 +5,40 @@ import type { ResourceKind } from '../cloud-service/resource-kinds';
 /** What ingest's statements need of a resource kind (cloud-service/*.kind.ts declares it). */
 export type ResourceTableSpec = Pick<
   ResourceKindDeclaration<ResourceKind>,
-  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'tracksCollection' | 'keepsHistory' | 'naturalKey'
+  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'expiresWhenUnseen' | 'tracksCollection' | 'keepsHistory' | 'naturalKey'
 >;
 
 const q = (identifier: string) => `"${identifier}"`;
 
-/** Rows a collect may match: a DELETED cloud service is never matched again. */
+/**
+ * How often at most a collect that sees a type or region unchanged moves its updated_at (its
+ * "last seen", which retention reads): often enough for any retention of an hour or more, rarely
+ * enough that the tasks of a job do not all rewrite the same rows.
+ */
+export const SEEN_TOUCH_INTERVAL = '10 minutes';
+
+/** Rows a collect may match: a DELETED cloud service is never matched again (a DELETED type or region is, and revived). */
 function liveCondition(spec: ResourceTableSpec): string {
-  return spec.softDelete ? ` AND t.state <> 'DELETED'` : '';
+  return spec.softDelete && !spec.expiresWhenUnseen ? ` AND t.state <> 'DELETED'` : '';
 }
 
 /** The columns an identity lookup reads, to tell whether the matched row needs no write. */
 function matchedColumns(spec: ResourceTableSpec): string {
   const id = q(spec.idColumn);
-  return spec.tracksCollection ? `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id` : `t.${id} AS id, t.content_hash`;
+  if (spec.tracksCollection) return `t.${id} AS id, t.content_hash, t.state, t.disconnected_count, t.secret_id`;
+  return spec.softDelete ? `t.${id} AS id, t.content_hash, t.state` : `t.${id} AS id, t.content_hash`;
 }
 
 /**
- * The matched row `m` needs no write for the incoming `source`: same content, and (cloud
- * services) live, not disconnected and owned by the same secret (`secretParam`).
+ * The matched row `m` needs no write for the incoming `source`: same content, and live (a DELETED
+ * type or region is revived); cloud services also not disconnected and owned by the same secret
+ * (`secretParam`).
  */
 function unchangedCondition(spec: ResourceTableSpec, source: string, secretParam: string): string {
-  return spec.tracksCollection
-    ? `m.content_hash = ${source}.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = ${secretParam}`
-    : `m.content_hash = ${source}.content_hash`;
+  if (spec.tracksCollection) {
+    return `m.content_hash = ${source}.content_hash AND m.state = 'ACTIVE' AND m.disconnected_count = 0 AND m.secret_id = ${secretParam}`;
+  }
+  return spec.softDelete ? `m.content_hash = ${source}.content_hash AND m.state = 'ACTIVE'` : `m.content_hash = ${source}.content_hash`;
 }
 
 /** How the upsert statement of a table is built: with lower-priority match keys, with change records. */
@@ -68,10 +78,11 @@ export function buildUpsertStatement(spec: ResourceTableSpec, variant: UpsertVar
   const id = q(spec.idColumn);
   const live = liveCondition(spec);
   const natural = spec.naturalKey ?? [];
+  // a type or region that expires when unseen keeps one row per identity, DELETED or not
   const conflict =
     natural.length > 0
       ? `(domain_id, workspace_id, ${natural.map(q).join(', ')})`
-      : `(identity_key)${spec.softDelete ? ` WHERE state <> 'DELETED'` : ''}`;
+      : `(identity_key)${spec.softDelete && !spec.expiresWhenUnseen ? ` WHERE state <> 'DELETED'` : ''}`;
   const recordset = [
     'ord int',
     'new_id text',
@@ -114,16 +125,18 @@ export function buildUpsertStatement(spec: ResourceTableSpec, variant: UpsertVar
             `disconnected_count = 0`,
             `deleted_at = NULL`,
           ]
-        : [`updated_by = $4`]),
+        : [`updated_by = $4`, ...(spec.softDelete ? [`state = 'ACTIVE'`, `deleted_at = NULL`] : [])]),
       `updated_at = now()`,
     ].join(', ');
 
   const changed = (source: string) =>
     spec.tracksCollection
       ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.state <> 'ACTIVE' OR t.disconnected_count > 0 OR t.secret_id <> $5)`
-      : natural.length > 0
-        ? `(t.content_hash IS DISTINCT FROM ${source}.content_hash OR t.identity_key IS DISTINCT FROM ${source}.identity_key)`
-        : `t.content_hash IS DISTINCT FROM ${source}.content_hash`;
+      : `(${[
+          `t.content_hash IS DISTINCT FROM ${source}.content_hash`,
+          ...(natural.length > 0 ? [`t.identity_key IS DISTINCT FROM ${source}.identity_key`] : []),
+          ...(spec.softDelete ? [`t.state <> 'ACTIVE'`] : []),
+        ].join(' OR ')})`;
 
   const insertColumns = [
     id,
@@ -235,7 +248,9 @@ SELECT
 /**
  * The first statement of a batch: looks each resource up by its identity and content hash
  * (arrays of keys and hashes, not the resources) and answers which ones must be written. The
- * unchanged ones are only recorded as seen (cloud services), so that a re-collect of an
+ * unchanged ones are only recorded as seen (cloud services) or, at most every
+ * SEEN_TOUCH_INTERVAL, have their updated_at moved (types and regions that expire when unseen;
+ * rows another transaction holds are skipped, never waited for), so that a re-collect of an
  * unchanged inventory sends and writes almost nothing. Parameters:
  *   $1 identity keys, $2 content hashes (in batch order);
  *   cloud_service: $3 job_id, $4 secret_id
@@ -244,6 +259,7 @@ SELECT
 export function buildProbeStatement(spec: ResourceTableSpec): string {
   const t = q(spec.table);
   const live = liveCondition(spec);
+  const id = q(spec.idColumn);
   const seen = spec.tracksCollection
     ? `,
 seen AS (
@@ -251,7 +267,15 @@ seen AS (
   SELECT $3, $4, id FROM probe WHERE unchanged
   ON CONFLICT DO NOTHING
 )`
-    : '';
+    : spec.expiresWhenUnseen
+      ? `,
+touched AS (
+  UPDATE ${t} SET updated_at = now()
+   WHERE ${id} IN (SELECT s.${id} FROM ${t} s JOIN probe p ON p.id = s.${id}
+                    WHERE p.unchanged AND s.updated_at < now() - interval '${SEEN_TOUCH_INTERVAL}'
+                    ORDER BY s.${id} FOR UPDATE OF s SKIP LOCKED)
+)`
+      : '';
   return `WITH probe AS (
   SELECT p.ord - 1 AS ord, m.id, COALESCE(${unchangedCondition(spec, 'p', '$4')}, false) AS unchanged
   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(identity_key, content_hash, ord)
