@@ -127,9 +127,9 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     const firstSlot = scheduled.schedule_status.next_run_at;
     expect(firstSlot).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/);
 
-    let jobs: Record<string, any>[] = [];
+    let jobs: JsonRecord[] = [];
     while (jobs.length === 0) {
-      ({ results: jobs } = await stack.grpc.call<{ results: Record<string, any>[] }>('Job', 'list', {
+      ({ results: jobs } = await stack.grpc.call<{ results: JsonRecord[] }>('Job', 'list', {
         collector_id: collectorId,
         query: { filter: [{ k: 'trigger', v: 'SCHEDULE', o: 'eq' }] },
       }));

@@ -1,3 +1,4 @@
+import type { JsonRecord } from '@cloud-inventory/testing';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { ingestContextOf as contextOf, instance, itemsOf as items } from '../testing/cloud-services';
 import { createJob } from '../testing/fixtures';
@@ -101,8 +102,8 @@ describe('IngestRepository against PostgreSQL', () => {
       { resource_type: 'inventory.Region', match_rules: { '1': ['provider', 'region_code'] }, resource: { name: 'Ireland', region_code: 'eu-west-1', provider: 'aws' } },
     ];
     const rows = async () => ({
-      type: (await db.dataSource.query(`SELECT * FROM cloud_service_type WHERE workspace_id = 'ws-seen'`)) as any[],
-      region: (await db.dataSource.query(`SELECT * FROM region WHERE workspace_id = 'ws-seen'`)) as any[],
+      type: (await db.dataSource.query(`SELECT * FROM cloud_service_type WHERE workspace_id = 'ws-seen'`)) as JsonRecord[],
+      region: (await db.dataSource.query(`SELECT * FROM region WHERE workspace_id = 'ws-seen'`)) as JsonRecord[],
     });
     const collectAgain = async (collectorId: string) => {
       const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-seen', collectorId });

@@ -111,7 +111,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Every rule at `now`, batch by batch, until each finds nothing more (or the service stops). */
   async sweep(now: Date): Promise<RetentionCounts> {
-    const { jobDays, deletedResourceDays, typeHours, regionHours, batchSize } = this.config.retention;
+    const { jobDays, deletedResourceDays, typeHours, regionHours } = this.config.retention;
     const before = (ms: number) => new Date(now.getTime() - ms);
     const removed = { ...NOTHING };
     if (jobDays > 0) {
