@@ -136,9 +136,12 @@ export class CollectorRepository {
     return false;
   }
 
-  /** The earliest planned slot of any collector (when a scheduler should look again). */
+  /** When the earliest planned slot can be claimed (a slot another scheduler holds: when its claim expires). */
   async nextScheduledSlot(): Promise<Date | null> {
-    const [row] = await this.dataSource.query(`SELECT min(schedule_next_run_at) AS next FROM collector WHERE schedule_next_run_at IS NOT NULL`);
+    const [row] = await this.dataSource.query(
+      `SELECT min(GREATEST(schedule_next_run_at, COALESCE(schedule_claim_expires_at, schedule_next_run_at))) AS next
+         FROM collector WHERE schedule_next_run_at IS NOT NULL`,
+    );
     return row?.next ?? null;
   }
 

@@ -98,6 +98,7 @@ describe('SchedulerService on PostgreSQL', () => {
     const collector = await createCollector({ state: 'ENABLED', hours: [17, 5] });
     expect(collector.schedule).toEqual({ state: 'ENABLED', hours: [5, 17], cron: '', timezone: '' });
     expect(collector.schedule_status).toMatchObject({ next_run_at: '2025-03-28T17:00:00.000Z', skipped_count: 0, last_job_id: '' });
+    expect(await stack.collectors.nextScheduledSlot()).toEqual(new Date('2025-03-28T17:00:00Z'));
 
     expect(await tickAt('2025-03-28T16:59:59.999Z')).toEqual([]);
     const [fired] = await tickAt('2025-03-28T17:00:00Z');
@@ -276,6 +277,8 @@ describe('SchedulerService on PostgreSQL', () => {
     });
 
     expect(await tickAt('2025-03-28T11:09:59Z')).toEqual([]); // still claimed
+    // a scheduler looks again when the claim expires, not before
+    expect(await stack.collectors.nextScheduledSlot()).toEqual(new Date(now.getTime() + SLOT_CLAIM_MS));
     const outcomes = await tickAt(new Date(now.getTime() + SLOT_CLAIM_MS).toISOString());
     const byCollector = new Map(outcomes.map((o) => [o.collector_id, o]));
     expect(byCollector.get(started.collector_id)).toMatchObject({ result: 'started', job_id: 'job' in orphan ? orphan.job.job_id : 'none' });

@@ -11,12 +11,20 @@ function pad(hour) {
   return `${String(hour).padStart(2, '0')}:00`;
 }
 
-/** 'Daily at 03:00, 15:00 UTC', or 'Off'. Cloudforet's schedule is a list of hours of the day, in UTC. */
-export function describeSchedule(schedule) {
+/**
+ * 'Daily at 03:00, 15:00 UTC' (Cloudforet's hours of the day, in UTC), 'Cron 30 2 * * 1-5 (Europe/Berlin)'
+ * (ours), or 'Off'; `detail`: the next slot and the slots skipped while a job still ran, if any.
+ */
+export function describeSchedule(schedule, status) {
   const hours = [...(schedule?.hours ?? [])].sort((a, b) => a - b);
-  if (schedule?.state !== 'ENABLED') return { state: 'DISABLED', text: 'Off' };
-  if (hours.length === 0) return { state: 'ENABLED', text: 'On, no hours set' };
-  return { state: 'ENABLED', text: `Daily at ${hours.map(pad).join(', ')} UTC` };
+  if (schedule?.state !== 'ENABLED') return { state: 'DISABLED', text: 'Off', detail: '' };
+  const notes = [];
+  if (status?.next_run_at) notes.push(`Next: ${status.next_run_at.slice(0, 16).replace('T', ' ')} UTC`);
+  if (status?.skipped_count) notes.push(`${status.skipped_count} slot(s) skipped while a job still ran`);
+  const detail = notes.join('. ');
+  if (schedule.cron) return { state: 'ENABLED', text: `Cron ${schedule.cron} (${schedule.timezone || 'UTC'})`, detail };
+  if (hours.length === 0) return { state: 'ENABLED', text: 'On, no hours set', detail };
+  return { state: 'ENABLED', text: `Daily at ${hours.map(pad).join(', ')} UTC`, detail };
 }
 
 /** { collector_id → { job_id, status, created_at } } of each collector's newest job: one stat call. */
@@ -87,7 +95,7 @@ export async function render({ main, signal, setTitle, navigate, unauthenticated
           columns: ['Name', 'Provider', 'Plugin', 'Schedule', 'Last collected', 'Latest job', 'Actions'],
           empty: 'No collectors in this domain. Create one with the API (POST /inventory/v1/collector/create) or the CLI.',
           rows: collectors.map((collector) => {
-            const schedule = describeSchedule(collector.schedule);
+            const schedule = describeSchedule(collector.schedule, collector.schedule_status);
             const job = latest.get(collector.collector_id);
             const button = h(
               'button',
@@ -103,7 +111,7 @@ export async function render({ main, signal, setTitle, navigate, unauthenticated
                 h('span', {}, collector.name, ' ', h('span', { class: 'mono muted block' }, collector.collector_id)),
                 collector.provider || '–',
                 h('span', { class: 'mono' }, [collector.plugin_info?.plugin_id, collector.plugin_info?.version].filter(Boolean).join(' ') || '–'),
-                h('span', {}, badge(schedule.state), ' ', schedule.text),
+                h('span', schedule.detail ? { title: schedule.detail } : {}, badge(schedule.state), ' ', schedule.text),
                 timeCell(collector.last_collected_at, { ago: true }),
                 job
                   ? h('span', { class: 'inline' }, badge(job.status), ' ', h('a', { href: `#/jobs/${encodeURIComponent(job.job_id)}`, class: 'mono' }, job.job_id), ' ', cancelJobControl(job, { compact: true }))
