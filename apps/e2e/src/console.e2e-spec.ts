@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // (the functions given to page.evaluate run in the browser)
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
 const SCREENSHOTS = join(WORKSPACE, 'dist/test-output/console');
 /** The stack's admin token, set once it runs. */
 let TOKEN = '';
+const CLOCK_AT = `${new Date().toISOString().slice(0, 10)}T09:00:00.000Z`;
 
 const FLEET_COUNT = 90; // per secret
 const FAULTY_COUNT = 12;
@@ -69,6 +70,7 @@ describe('web console, in Chromium, against the real stack', () => {
   let context: BrowserContext;
   let page: Page;
   let profileDir: string;
+  let clockDir: string;
   let fleetId: string;
   let faultyId: string;
   let fleetJobId: string;
@@ -93,7 +95,10 @@ describe('web console, in Chromium, against the real stack', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
+    // the schedules go by a clock standing at 09:00 UTC today: fleet's next slot is 15:00, and none comes during the test
+    clockDir = mkdtempSync(join(tmpdir(), 'cinv-clock-'));
+    writeFileSync(join(clockDir, 'now'), CLOCK_AT);
+    stack = await startStack({ inventoryEnv: { INVENTORY_CLOCK_FILE: join(clockDir, 'now') } });
     TOKEN = stack.token;
     const fleet = await api('inventory/v1/collector/create', {
       name: 'fleet',
@@ -136,6 +141,7 @@ describe('web console, in Chromium, against the real stack', () => {
     await context?.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     await stack?.stop();
+    if (clockDir) rmSync(clockDir, { recursive: true, force: true });
   });
 
   it('serves the console as static files: content types, a self-only CSP, revalidation by ETag, 404 for anything else', async () => {
@@ -201,6 +207,8 @@ describe('web console, in Chromium, against the real stack', () => {
       [`faulty ${faultyId}`, 'DISABLED Off', 'never', 'none yet'],
       [`fleet ${fleetId}`, 'ENABLED Daily at 03:00, 15:00 UTC', 'never', 'none yet'],
     ]);
+    const fleetSchedule = page.locator('#collectors tbody tr', { hasText: 'fleet' }).locator('th, td').nth(3).locator('span').first();
+    expect(await fleetSchedule.getAttribute('title')).toBe(`Next: ${CLOCK_AT.slice(0, 10)} 15:00 UTC`);
     await screenshot('collectors-before');
 
     // every status the summary shows from now on, in order: the page must not reload to change it

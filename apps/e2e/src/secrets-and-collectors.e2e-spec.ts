@@ -16,8 +16,7 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
   let seed = 100;
 
   beforeAll(async () => {
-    // the scheduler looks every 2 s at most (it also wakes for the next slot it knows of)
-    stack = await startStack({ inventoryEnv: { SCHEDULER_POLL_SECONDS: '2' } });
+    stack = await startStack();
   });
 
   afterAll(async () => {
@@ -109,42 +108,6 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     const { job } = await collect(collectorId);
     expect(job['status']).toBe('SUCCESS');
     expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(2);
-  });
-
-  it('a cron schedule starts a collect by itself: one SCHEDULE job naming its slot; bad schedules are INVALID_ARGUMENT; API collects say API', async () => {
-    const secretId = await createSecret('300000000002');
-    const collectorId = await createCollector([secretId]);
-    const bad = await post(stack.httpUrl, '/inventory/v1/collector/update', { collector_id: collectorId, schedule: { state: 'ENABLED', cron: '* * * *' } });
-    expect(bad).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT', message: expect.stringContaining('five fields') } });
-    const badZone = await rejection(
-      stack.grpc.call('Collector', 'update', { collector_id: collectorId, schedule: { state: 'ENABLED', cron: '* * * * *', timezone: 'Europe/Atlantis' } }),
-    );
-    expect(badZone).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('Europe/Atlantis') });
-
-    // every minute, read in Kolkata (UTC+05:30): the slots are still whole minutes
-    const scheduled = await http('/inventory/v1/collector/update', { collector_id: collectorId, schedule: { state: 'ENABLED', cron: '* * * * *', timezone: 'Asia/Kolkata' } });
-    expect(scheduled.schedule).toEqual({ state: 'ENABLED', hours: [], cron: '* * * * *', timezone: 'Asia/Kolkata' });
-    const firstSlot = scheduled.schedule_status.next_run_at;
-    expect(firstSlot).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/);
-
-    let jobs: JsonRecord[] = [];
-    while (jobs.length === 0) {
-      ({ results: jobs } = await stack.grpc.call<{ results: JsonRecord[] }>('Job', 'list', {
-        collector_id: collectorId,
-        query: { filter: [{ k: 'trigger', v: 'SCHEDULE', o: 'eq' }] },
-      }));
-      if (jobs.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    // stop it before the next slot can add another job
-    await http('/inventory/v1/collector/update', { collector_id: collectorId, schedule: { state: 'DISABLED' } });
-    expect(jobs[jobs.length - 1]).toMatchObject({ trigger: 'SCHEDULE', scheduled_at: firstSlot });
-    expect(await waitForJob(stack, jobs[jobs.length - 1]['job_id'])).toMatchObject({ status: 'SUCCESS', total_tasks: 1 });
-    const collector = await http('/inventory/v1/collector/get', { collector_id: collectorId });
-    expect(collector.schedule_status).toMatchObject({ last_run_at: firstSlot, last_error: '', skipped_count: 0, next_run_at: '' });
-    expect(collector.schedule_status.last_job_id).toBe(jobs[jobs.length - 1]['job_id']);
-
-    const { job } = await collect(collectorId);
-    expect(job).toMatchObject({ trigger: 'API', scheduled_at: '' });
   });
 
   it('Secret.update renames and retags a secret over gRPC and HTTP; the answers never carry the data', async () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthState } from '@cloud-inventory/grpc';
-import { Clock, SystemClock } from './common/clock';
+import { Clock, clockOf } from './common/clock';
 import { DATABASE_URL } from './common/database-url';
 import { ScopeResolver } from './common/scope-resolver';
 import { DatabaseRuntime } from './database/database-runtime';
@@ -20,7 +20,7 @@ export class CoreModule {
         { provide: DataSource, useValue: database.dataSource },
         { provide: DATABASE_URL, useValue: database.url },
         { provide: SecretCipher, useValue: cipher },
-        { provide: Clock, useClass: SystemClock },
+        { provide: Clock, useValue: clockOf(config) },
         ScopeResolver,
         HealthState,
       ],

@@ -76,6 +76,11 @@ const schema = z.object({
   RETENTION_INTERVAL_MINUTES: envInt(60, 1, 10_080),
   /** Rows one retention statement removes at most (each statement its own short transaction). */
   RETENTION_BATCH_SIZE: envInt(1000, 1, 100_000),
+  /**
+   * Tests only: schedules and retention go by the time written in this file (ISO 8601), so a test
+   * of the built apps moves time for every process at once. Unset: the system clock.
+   */
+  INVENTORY_CLOCK_FILE: z.string().min(1).optional(),
 });
 
 export interface PluginSeed {
@@ -138,6 +143,8 @@ export interface InventoryConfig {
     pollMs: number;
   };
   retention: RetentionConfig;
+  /** INVENTORY_CLOCK_FILE (tests): the clock schedules and retention go by. */
+  clockFile?: string;
 }
 
 /** Retention rules; a rule at 0 is off. */
@@ -226,6 +233,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       intervalMinutes: c.RETENTION_INTERVAL_MINUTES,
       batchSize: c.RETENTION_BATCH_SIZE,
     },
+    clockFile: c.INVENTORY_CLOCK_FILE,
   };
 }
 

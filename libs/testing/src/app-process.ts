@@ -12,9 +12,12 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts a built app (dist/apps/<name>/main.js) as its own process, its output in a log file. */
-export function startApp(name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): AppProcess {
-  const main = join(WORKSPACE, 'dist/apps', name, 'main.js');
+/**
+ * Starts a built app (dist/apps/<app>/main.js) as its own process, its output in a log file named
+ * after `name` (the app's by default; another for a second process of the same app).
+ */
+export function startApp(app: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = [], name = app): AppProcess {
+  const main = join(WORKSPACE, 'dist/apps', app, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npx nx run-many -t build)`);
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile);

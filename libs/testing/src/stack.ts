@@ -42,9 +42,20 @@ export interface Stack {
   collectorPlugin: AppProcess;
   storagePlugin: AppProcess;
   databaseUrl: string;
+  /**
+   * Starts another inventory process on the same database, plugins and keys, with `env` added to
+   * the first one's (e.g. another role); it is stopped with the stack and its log is in logs().
+   */
+  startReplica(env?: Record<string, string>): Promise<InventoryReplica>;
   /** Logs of every process, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
+}
+
+export interface InventoryReplica {
+  process: AppProcess;
+  grpcAddress: string;
+  httpUrl: string;
 }
 
 export interface StackOptions {
@@ -91,20 +102,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     { STORAGE_PLUGIN_LISTEN: storagePluginAddress, STORAGE_FILE_DIR: exportDir, METRICS_PORT: String(storageMetricsPort), ...options.pluginEnv },
     workDir,
   );
+  const inventoryEnv: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    INVENTORY_HTTP_HOST: '127.0.0.1',
+    INVENTORY_PLUGINS: `synthetic=collector@${collectorPluginAddress},file-storage=storage@${storagePluginAddress}`,
+    QUEUE_POLL_MS: '200',
+    INGEST_BATCH_SIZE: '100',
+    AUTH_SIGNING_KEY_FILE: signingKeyFile,
+    ...options.inventoryEnv,
+  };
   const inventory = startApp(
     'inventory',
-    {
-      DATABASE_URL: databaseUrl,
-      SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      INVENTORY_GRPC_LISTEN: `127.0.0.1:${grpcPort}`,
-      INVENTORY_HTTP_HOST: '127.0.0.1',
-      INVENTORY_HTTP_PORT: String(httpPort),
-      INVENTORY_PLUGINS: `synthetic=collector@${collectorPluginAddress},file-storage=storage@${storagePluginAddress}`,
-      QUEUE_POLL_MS: '200',
-      INGEST_BATCH_SIZE: '100',
-      AUTH_SIGNING_KEY_FILE: signingKeyFile,
-      ...options.inventoryEnv,
-    },
+    { ...inventoryEnv, INVENTORY_GRPC_LISTEN: `127.0.0.1:${grpcPort}`, INVENTORY_HTTP_PORT: String(httpPort) },
     workDir,
     options.inventoryNodeArgs,
   );
@@ -122,6 +132,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const admin = await as(ADMIN);
   const grpc = admin.grpc;
+  const startReplica = async (env: Record<string, string> = {}): Promise<InventoryReplica> => {
+    const [replicaGrpcPort, replicaHttpPort] = await Promise.all([freePort(), freePort()]);
+    const replica = startApp(
+      'inventory',
+      { ...inventoryEnv, ...env, INVENTORY_GRPC_LISTEN: `127.0.0.1:${replicaGrpcPort}`, INVENTORY_HTTP_PORT: String(replicaHttpPort) },
+      workDir,
+      options.inventoryNodeArgs,
+      `inventory-${processes.length - 2}`,
+    );
+    processes.push(replica);
+    const replicaUrl = `http://127.0.0.1:${replicaHttpPort}`;
+    try {
+      await waitFor(`inventory replica ${replica.name}`, async () => ((await get(replicaUrl, '/health')).status === 200 ? true : undefined));
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
+    }
+    return { process: replica, grpcAddress: `127.0.0.1:${replicaGrpcPort}`, httpUrl: replicaUrl };
+  };
   const stop = async () => {
     for (const client of callers) client.close();
     await Promise.all(processes.map((p) => p.stop()));
@@ -156,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     collectorPlugin,
     storagePlugin,
     databaseUrl,
+    startReplica,
     logs,
     stop,
   };
