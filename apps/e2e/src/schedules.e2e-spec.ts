@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { inventoryInvariantViolations, InventoryReplica, JsonRecord, LooseJson, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, InventoryReplica, JsonRecord, LooseJson, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * Schedules and retention in the built apps: two inventory processes run the scheduler against one
@@ -124,7 +124,7 @@ describe('schedules fired by two scheduler processes on one database, with a clo
 
   it('refuses bad schedules with INVALID_ARGUMENT over gRPC and HTTP, naming what is wrong', async () => {
     const collector = await createCollector('refused', { state: 'DISABLED', hours: [3] });
-    const badCron = await post(stack.httpUrl, '/inventory/v1/collector/update', { collector_id: collector['collector_id'], schedule: { state: 'ENABLED', cron: '* * * *' } });
+    const badCron = await stack.post('/inventory/v1/collector/update', { collector_id: collector['collector_id'], schedule: { state: 'ENABLED', cron: '* * * *' } });
     expect(badCron).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_ARGUMENT', message: expect.stringContaining('five fields') } });
     const badZone = await rejection(
       stack.grpc.call('Collector', 'update', { collector_id: collector['collector_id'], schedule: { state: 'ENABLED', cron: '* * * * *', timezone: 'Europe/Atlantis' } }),
