@@ -28,9 +28,17 @@ export class CloudServiceTypeRepository {
     return this.repo.findOneBy({ ...where, cloud_service_type_id: id });
   }
 
-  /** The new row, or null when the workspace has a type of that provider, group and name already. */
-  async insert(row: Omit<CloudServiceTypeEntity, 'created_at' | 'updated_at'>): Promise<CloudServiceTypeEntity | null> {
-    const result = await this.repo.createQueryBuilder().insert().values(row as QueryDeepPartialEntity<CloudServiceTypeEntity>).orIgnore().returning('*').execute();
+  /**
+   * The new row, or null when the workspace has a type of that provider, group and name already. A
+   * type that had expired (DELETED by retention: for Cloudforet it is gone) gives way to the new one.
+   */
+  async insert(row: Omit<CloudServiceTypeEntity, 'created_at' | 'updated_at' | 'state' | 'deleted_at'>): Promise<CloudServiceTypeEntity | null> {
+    await this.dataSource.query(
+      `DELETE FROM cloud_service_type WHERE domain_id = $1 AND workspace_id = $2 AND provider = $3 AND "group" = $4 AND name = $5 AND state = 'DELETED'`,
+      [row.domain_id, row.workspace_id, row.provider, row.group, row.name],
+    );
+    const values = { ...row, state: 'ACTIVE', deleted_at: null };
+    const result = await this.repo.createQueryBuilder().insert().values(values as QueryDeepPartialEntity<CloudServiceTypeEntity>).orIgnore().returning('*').execute();
     return (result.raw as CloudServiceTypeEntity[])[0] ?? null;
   }
 
@@ -42,7 +50,7 @@ export class CloudServiceTypeRepository {
     const result = await this.repo
       .createQueryBuilder()
       .update()
-      .set({ ...changes, updated_by: 'manual', content_hash: '', updated_at: () => 'now()' } as QueryDeepPartialEntity<CloudServiceTypeEntity>)
+      .set({ ...changes, updated_by: 'manual', content_hash: '', state: 'ACTIVE', deleted_at: null, updated_at: () => 'now()' } as QueryDeepPartialEntity<CloudServiceTypeEntity>)
       .where({ ...where, cloud_service_type_id: id })
       .returning('*')
       .execute();
@@ -59,7 +67,7 @@ export class CloudServiceTypeRepository {
     return this.queries.search(query, scope, typedFilters);
   }
 
-  stat(query: RequestQuery, scope: QueryScope) {
-    return this.queries.stat(query, scope);
+  stat(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.stat(query, scope, typedFilters);
   }
 }

@@ -5,6 +5,7 @@ import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
 import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
+import { visibleState } from './expired-rows';
 import { CloudServiceTypeChanges, CloudServiceTypeRepository } from './cloud-service-type.repository';
 import { CLOUD_SERVICE_TYPE_KIND } from './cloud-service-type.kind';
 import { toCloudServiceTypeInfo } from './cloud-service-type.mapper';
@@ -105,6 +106,7 @@ export class CloudServiceTypeService {
    */
   async list(request: inventoryV1.CloudServiceTypeQuery, scope: RequestScope): Promise<inventoryV1.CloudServiceTypesInfo> {
     const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id), {
+      state: visibleState(request.query),
       cloud_service_type_id: request.cloud_service_type_id,
       name: request.name,
       provider: request.provider,
@@ -120,6 +122,6 @@ export class CloudServiceTypeService {
   }
 
   async stat(request: inventoryV1.CloudServiceTypeStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined), { state: visibleState(request.query) }));
   }
 }

@@ -26,9 +26,17 @@ export class RegionRepository {
     return this.repo.findOneBy({ ...where, region_id: id });
   }
 
-  /** The new row, or null when the workspace has a region of that provider and code already. */
-  async insert(row: Omit<RegionEntity, 'created_at' | 'updated_at'>): Promise<RegionEntity | null> {
-    const result = await this.repo.createQueryBuilder().insert().values(row as QueryDeepPartialEntity<RegionEntity>).orIgnore().returning('*').execute();
+  /**
+   * The new row, or null when the workspace has a region of that provider and code already. A
+   * region that had expired (DELETED by retention: for Cloudforet it is gone) gives way to the new one.
+   */
+  async insert(row: Omit<RegionEntity, 'created_at' | 'updated_at' | 'state' | 'deleted_at'>): Promise<RegionEntity | null> {
+    await this.dataSource.query(
+      `DELETE FROM region WHERE domain_id = $1 AND workspace_id = $2 AND provider = $3 AND region_code = $4 AND state = 'DELETED'`,
+      [row.domain_id, row.workspace_id, row.provider, row.region_code],
+    );
+    const values = { ...row, state: 'ACTIVE', deleted_at: null };
+    const result = await this.repo.createQueryBuilder().insert().values(values as QueryDeepPartialEntity<RegionEntity>).orIgnore().returning('*').execute();
     return (result.raw as RegionEntity[])[0] ?? null;
   }
 
@@ -40,7 +48,7 @@ export class RegionRepository {
     const result = await this.repo
       .createQueryBuilder()
       .update()
-      .set({ ...changes, updated_by: 'manual', content_hash: '', updated_at: () => 'now()' } as QueryDeepPartialEntity<RegionEntity>)
+      .set({ ...changes, updated_by: 'manual', content_hash: '', state: 'ACTIVE', deleted_at: null, updated_at: () => 'now()' } as QueryDeepPartialEntity<RegionEntity>)
       .where({ ...where, region_id: id })
       .returning('*')
       .execute();
@@ -57,7 +65,7 @@ export class RegionRepository {
     return this.queries.search(query, scope, typedFilters);
   }
 
-  stat(query: RequestQuery, scope: QueryScope) {
-    return this.queries.stat(query, scope);
+  stat(query: RequestQuery, scope: QueryScope, typedFilters?: TypedFilters) {
+    return this.queries.stat(query, scope, typedFilters);
   }
 }

@@ -5,6 +5,7 @@ import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
 import { queryScope, rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
+import { visibleState } from './expired-rows';
 import { manualMatchKeys } from './match-rules';
 import { REGION_KIND } from './region.kind';
 import { toRegionInfo } from './region.mapper';
@@ -78,6 +79,7 @@ export class RegionService {
   /** Cloudforet's Region.list: the query plus the shortcut filters, in the caller's domain and workspace (no "*" rows appended). */
   async list(request: inventoryV1.RegionQuery, scope: RequestScope): Promise<inventoryV1.RegionsInfo> {
     const { results, total_count } = await this.repository.search(request.query, queryScope(scope, request.workspace_id), {
+      state: visibleState(request.query),
       region_id: request.region_id,
       name: request.name,
       region_key: request.region_key,
@@ -89,6 +91,6 @@ export class RegionService {
   }
 
   async stat(request: inventoryV1.RegionStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined)));
+    return asStruct(await this.repository.stat(request.query, queryScope(scope, undefined), { state: visibleState(request.query) }));
   }
 }

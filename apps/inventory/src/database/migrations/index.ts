@@ -6,8 +6,7 @@ import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
 import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
-import { Schedules1796100950820 } from './1796100950820-Schedules';
-import { Retention1796102240610 } from './1796102240610-Retention';
+import { SchedulesAndRetention1796106187065 } from './1796106187065-SchedulesAndRetention';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -15,6 +14,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   QueryIndexes1795653454358,
   JobTrace1796106176843,
   ResourceModel1796109000000,
-  Schedules1796100950820,
-  Retention1796102240610,
+  SchedulesAndRetention1796106187065,
 ];
