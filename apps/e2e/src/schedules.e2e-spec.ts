@@ -246,6 +246,9 @@ describe('retention in a scheduler process of its own, at a time the test choose
     clock.remove();
   });
 
+  const DELETED_ONES = { filter: [{ k: 'state', v: 'DELETED', o: 'eq' }] };
+  const listed = async (service: 'CloudServiceType' | 'Region', query: Record<string, unknown> = {}) =>
+    (await stack.grpc.call(service, 'list', { query: { ...query, count_only: true } }))['total_count'];
   const kindStates = async (table: 'cloud_service_type' | 'region') =>
     (await db.query<{ state: string; deleted: boolean }>(`SELECT state, deleted_at IS NOT NULL AS deleted FROM ${table}`)).rows;
 
@@ -288,6 +291,11 @@ describe('retention in a scheduler process of its own, at a time the test choose
     }
     expect([await cloudServices('ACTIVE'), await cloudServices('DELETED')]).toEqual([3, 0]);
     expect([...(await kindStates('cloud_service_type')), ...(await kindStates('region'))].every((row) => row.state === 'DELETED' && row.deleted)).toBe(true);
+    // the API shows them gone, unless asked for by state
+    expect(await listed('CloudServiceType')).toBe(0);
+    expect(await listed('Region')).toBe(0);
+    expect(await listed('CloudServiceType', DELETED_ONES)).toBe(types.length);
+    expect(await listed('Region', DELETED_ONES)).toBe(regions.length);
     // the run is recorded, so the other replicas wait for the interval
     const { rows } = await db.query(`SELECT last_finished_at, last_removed FROM retention_run WHERE name = 'retention'`);
     expect(rows[0].last_finished_at).toEqual(clock.now);
@@ -297,5 +305,6 @@ describe('retention in a scheduler process of its own, at a time the test choose
     await stack.grpc.call('Collector', 'update_plugin', { collector_id: collectorId, options: { count: 6, seed: 9 } });
     expect(await collect()).toMatchObject({ status: 'SUCCESS' });
     expect([...(await kindStates('cloud_service_type')), ...(await kindStates('region'))].every((row) => row.state === 'ACTIVE' && !row.deleted)).toBe(true);
+    expect([await listed('CloudServiceType'), await listed('Region')]).toEqual([types.length, regions.length]);
   });
 });
