@@ -24,6 +24,9 @@ const JOB_INFO_KEYS = [
   'created_at',
   'updated_at',
   'finished_at',
+  // ours: how the job was started, and the schedule slot of a scheduled one
+  'trigger',
+  'scheduled_at',
 ].sort();
 
 /** The list request example of the reference (§3.1), for our collector. */
