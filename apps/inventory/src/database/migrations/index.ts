@@ -6,7 +6,7 @@ import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
 import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
-import { SchedulesAndRetention1796106187065 } from './1796106187065-SchedulesAndRetention';
+import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -14,5 +14,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   QueryIndexes1795653454358,
   JobTrace1796106176843,
   ResourceModel1796109000000,
-  SchedulesAndRetention1796106187065,
+  SchedulesAndRetention1796110865103,
 ];
