@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { secretV1 } from '@cloud-inventory/proto';
 import { Clock } from '../common/clock';
 import { CollectService } from '../collect/collect.service';
+import { JobTraceRepository } from '../collect/job-trace.repository';
 import { CollectorRepository } from '../collector/collector.repository';
 import { CollectorService } from '../collector/collector.service';
 import { InventoryConfig } from '../inventory.config';
@@ -39,7 +40,7 @@ export function collectStackOn(pool: DataSource, config: InventoryConfig, clock:
   return {
     collectors,
     collectorService: new CollectorService(collectors, registry, clients, secretRepository, secrets, config, clock),
-    collects: new CollectService(pool, jobs, new JobTaskRepository(pool), new TaskQueueRepository(pool), collectors, secretRepository, secrets, registry, clients),
+    collects: new CollectService(pool, jobs, new JobTaskRepository(pool), new TaskQueueRepository(pool), collectors, secretRepository, secrets, registry, clients, new JobTraceRepository(pool)),
     jobs,
     secrets,
     clients,
