@@ -17,6 +17,7 @@ import { InventoryConfig } from './inventory.config';
 import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { MetricModule } from './metric/metric.module';
 import { PluginModule } from './plugin/plugin.module';
 import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -40,6 +41,7 @@ export class InventoryModule {
         JobTaskModule,
         CloudServiceModule,
         IngestModule,
+        MetricModule,
         CollectModule,
         SchedulerModule,
         RetentionModule,

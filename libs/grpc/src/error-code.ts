@@ -19,6 +19,10 @@ export enum ErrorCode {
   ALREADY_EXISTS = 'ERROR_ALREADY_EXISTS',
   /** A write to a cloud service that is DELETED (Cloudforet's code, INVALID_ARGUMENT). */
   RESOURCE_ALREADY_DELETED = 'ERROR_RESOURCE_ALREADY_DELETED',
+  /** A metric's query_options that do not run (Cloudforet's code, INVALID_ARGUMENT). */
+  WRONG_QUERY_OPTIONS = 'ERROR_WRONG_QUERY_OPTIONS',
+  /** A MetricData.analyze range that is reversed, too long or too old (Cloudforet's code). */
+  INVALID_DATE_RANGE = 'ERROR_INVALID_DATE_RANGE',
   FAILED_PRECONDITION = 'ERROR_FAILED_PRECONDITION',
   COLLECTOR_COLLECTING = 'ERROR_COLLECTOR_COLLECTING',
   /** A per-domain quota (collectors, secrets) is used up. */
@@ -52,6 +56,8 @@ export function statusOf(code: ErrorCode): StatusMapping {
     case ErrorCode.DB_QUERY:
     case ErrorCode.VERIFY_PLUGIN_FAILURE:
     case ErrorCode.RESOURCE_ALREADY_DELETED:
+    case ErrorCode.WRONG_QUERY_OPTIONS:
+    case ErrorCode.INVALID_DATE_RANGE:
       return { grpc: GrpcStatus.INVALID_ARGUMENT, http: 400 };
     case ErrorCode.NOT_FOUND:
       return { grpc: GrpcStatus.NOT_FOUND, http: 404 };

@@ -1,5 +1,5 @@
 import { defineResourceSchema, FieldDefinition, FieldType, ReferenceDefinition, ResourceSchema, SortKey } from '@cloud-inventory/query';
-import { ColumnReader, Json } from './resource-readers';
+import { ColumnReader, Json, text } from './resource-readers';
 
 /** How a column is stored in PostgreSQL. */
 export type ColumnSqlType = 'text' | 'float8' | 'int' | 'boolean' | 'jsonb' | 'timestamptz' | 'text[]';
@@ -8,6 +8,8 @@ export interface ColumnDeclaration {
   sql: ColumnSqlType;
   /** NULL allowed (timestamps not reached yet). Default false. */
   nullable?: boolean;
+  /** Written when a collect creates the row, never changed by a collect's update (Cloudforet's fields fixed after create). */
+  insertOnly?: boolean;
   /** How a collect reads the column from a plugin's resource. Absent: the inventory keeps the column itself. */
   read?: ColumnReader;
   /** Shallow-merge into the stored object on update (Cloudforet's rule for data). */
@@ -65,6 +67,15 @@ export interface ResourceKindDefinition<K extends string> {
    * secondary keys. A collect whose first usable rule is any of them finds the row.
    */
   manualMatchRules: readonly (readonly string[])[];
+  /**
+   * Namespaces and metrics: Cloudforet ignores a plugin's match rules (the SDK sends `{}`) and
+   * upserts by the resource's own id (idColumn, required in the resource) and `version`: the row
+   * is keyed by the id (per domain), the id is the resource's, and only a different version
+   * rewrites it (an unchanged version is no write, whatever else changed).
+   */
+  byIdAndVersion?: { versionField: string };
+  /** Stored at domain level (workspace_id "*") whoever collects it, as Cloudforet's collect forces for namespaces and metrics. */
+  domainWide?: boolean;
   /** The kind's own columns; the shared ones (identity, scope, hash, timestamps) are SHARED_COLUMNS. */
   columns: Record<string, ColumnDeclaration>;
   query: {
@@ -97,6 +108,8 @@ export interface ResourceKindDeclaration<K extends string = string> extends Reso
   readonly querySchema: ResourceSchema;
   /** The payload row of a resource a plugin sent (column → value). Throws InvalidResource. */
   readRow(resource: Json): Json;
+  /** byIdAndVersion: the resource's id and version (both required). Throws InvalidResource. */
+  readIdAndVersion(resource: Json): { id: string; version: string };
 }
 
 /** The columns every resource table has: who it belongs to, how a collect finds it again, when. */
@@ -195,7 +208,7 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
       type: column.sql,
       merge: column.merge ?? false,
       byProvider: column.byProvider ?? false,
-      insertOnly: naturalKey.includes(name),
+      insertOnly: naturalKey.includes(name) || (column.insertOnly ?? false),
       read: column.read,
     });
   }
@@ -203,6 +216,9 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
     if (!payload.some((column) => column.name === name && column.type === 'text')) throw new Error(`${where}: natural key ${name} is not a text payload column`);
   }
   if (definition.manualMatchRules.length === 0) throw new Error(`${where}: needs the match rules of rows created through the API`);
+  if (definition.byIdAndVersion && (definition.naturalKey?.length || definition.tracksCollection || definition.keepsHistory)) {
+    throw new Error(`${where}: a kind upserted by id and version has no natural key, no collection tracking and no history`);
+  }
 
   const allColumns: Record<string, ColumnDeclaration> = { [definition.idColumn]: { sql: 'text' }, ...definition.columns, ...SHARED_COLUMNS };
   const querySchema = defineResourceSchema({
@@ -227,6 +243,11 @@ export function defineResourceKind<K extends string>(definition: ResourceKindDef
       const row: Json = {};
       for (const column of payload) row[column.name] = column.read(resource);
       return row;
+    },
+    readIdAndVersion(resource: Json): { id: string; version: string } {
+      const versionField = definition.byIdAndVersion?.versionField;
+      if (!versionField) throw new Error(`${where}: not upserted by id and version`);
+      return { id: String(text(definition.idColumn, { required: true })(resource)), version: String(text(versionField, { required: true })(resource)) };
     },
   });
 }

@@ -3,6 +3,8 @@ import { compileSearch, runSearch } from '@cloud-inventory/query';
 import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
 import { CloudServiceTypeEntity } from './cloud-service-type.entity';
 import { CloudServiceEntity } from './cloud-service.entity';
+import { MetricEntity } from './metric.entity';
+import { NamespaceEntity } from './namespace.entity';
 import { RegionEntity } from './region.entity';
 import { ColumnSqlType } from './resource-kind';
 import { KIND_OF_TYPE, RESOURCE_KINDS, RESOURCE_TYPE_OF_KIND, ResourceKind } from './resource-kinds';
@@ -12,6 +14,8 @@ const ENTITY_OF_KIND: Record<ResourceKind, EntityTarget<ObjectLiteral>> = {
   cloud_service: CloudServiceEntity,
   cloud_service_type: CloudServiceTypeEntity,
   region: RegionEntity,
+  namespace: NamespaceEntity,
+  metric: MetricEntity,
 };
 
 /** TypeORM's column types (as the entities write them) and PostgreSQL's (information_schema), as a declaration's. */
@@ -62,7 +66,9 @@ describe('resource kinds: each declared once, and the entities and tables agree 
   it.each(RESOURCE_KINDS.map((kind) => [kind.kind, kind] as const))('%s: the entity has exactly the declared columns, types and nullability', (_, kind) => {
     const metadata = db.dataSource.getMetadata(ENTITY_OF_KIND[kind.kind]);
     expect(metadata.tableName).toBe(kind.table);
-    expect(metadata.primaryColumns.map((column) => column.databaseName)).toEqual([kind.idColumn]);
+    // a kind keyed by the plugin's own id is unique per domain (Cloudforet's), so its key has domain_id too
+    const primaryKey = kind.byIdAndVersion ? [kind.idColumn, 'domain_id'] : [kind.idColumn];
+    expect(metadata.primaryColumns.map((column) => column.databaseName).sort()).toEqual(primaryKey.sort());
     const fromEntity = Object.fromEntries(
       metadata.columns.map((column) => {
         const type = typeof column.type === 'string' ? column.type : String(column.type);
@@ -104,7 +110,9 @@ describe('resource kinds: each declared once, and the entities and tables agree 
 
   it('reads a resource into exactly its payload columns, and refuses a missing required field', () => {
     for (const kind of RESOURCE_KINDS) {
-      const resource = Object.fromEntries(kind.payload.map((column) => [column.name, column.type === 'text' ? 'x' : undefined]));
+      // fields with a closed set of values, or required objects, get one they accept
+      const valid: Record<string, unknown> = { category: 'ASSET', metric_type: 'GAUGE', query_options: {} };
+      const resource = Object.fromEntries(kind.payload.map((column) => [column.name, valid[column.name] ?? (column.type === 'text' ? 'x' : undefined)]));
       expect(Object.keys(kind.readRow(resource))).toEqual(kind.payload.map((column) => column.name));
       expect(() => kind.readRow({})).toThrow(/Required parameter is missing/);
     }

@@ -1,10 +1,12 @@
 import { CLOUD_SERVICE_TYPE_KIND } from './cloud-service-type.kind';
 import { CLOUD_SERVICE_KIND } from './cloud-service.kind';
+import { METRIC_KIND } from './metric.kind';
+import { NAMESPACE_KIND } from './namespace.kind';
 import { REGION_KIND } from './region.kind';
 import { ResourceKindDeclaration } from './resource-kind';
 
 /** Every kind of resource a collect stores. A new kind is one declaration (`*.kind.ts`) added here. */
-export const RESOURCE_KINDS = [CLOUD_SERVICE_KIND, CLOUD_SERVICE_TYPE_KIND, REGION_KIND] as const;
+export const RESOURCE_KINDS = [CLOUD_SERVICE_KIND, CLOUD_SERVICE_TYPE_KIND, REGION_KIND, NAMESPACE_KIND, METRIC_KIND] as const;
 
 export type ResourceKind = (typeof RESOURCE_KINDS)[number]['kind'];
 

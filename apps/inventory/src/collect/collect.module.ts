@@ -3,6 +3,7 @@ import { CollectorModule } from '../collector/collector.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { JobTaskModule } from '../job-task/job-task.module';
 import { JobModule } from '../job/job.module';
+import { MetricModule } from '../metric/metric.module';
 import { PluginModule } from '../plugin/plugin.module';
 import { SecretModule } from '../secret/secret.module';
 import { CollectDeletionService } from './collect-deletion.service';
@@ -18,7 +19,7 @@ import { TaskWorker } from './task-worker.service';
  * the deletions that reach across a collect's records.
  */
 @Module({
-  imports: [CollectorModule, SecretModule, PluginModule, JobModule, JobTaskModule, IngestModule],
+  imports: [CollectorModule, SecretModule, PluginModule, JobModule, JobTaskModule, IngestModule, MetricModule],
   providers: [CollectService, CollectDeletionService, JobTraceRepository, StorageExporters, TaskEnding, TaskRunner, TaskWorker],
   exports: [CollectService, CollectDeletionService],
 })

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { AppError, isServiceError } from '@cloud-inventory/grpc';
@@ -17,6 +17,7 @@ import { TaskErrorCode } from '../job-task/task-error-code';
 import { ClaimedTask } from '../job-task/task-queue.repository';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { countPluginCallError } from '../plugin/plugin-call.metrics';
+import { MetricRunner } from '../metric/metric-runner';
 import { PluginClients } from '../plugin/plugin-clients';
 import { pluginCallError } from '../plugin/plugin-errors';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
@@ -54,6 +55,7 @@ export class TaskRunner {
     private readonly clients: PluginClients,
     private readonly exporters: StorageExporters,
     private readonly jobTraces: JobTraceRepository,
+    @Optional() private readonly metrics?: MetricRunner,
   ) {}
 
   /** Runs the task in a span of the trace its collect started in (when tracing is on). */
@@ -207,6 +209,8 @@ export class TaskRunner {
           `failed ${finished.task.failure_count}, disconnected ${finished.task.disconnected_count}` +
           (finished.jobFinished ? `; job ${finished.job.job_id} ${finished.job.status}` : ''),
       );
+      // a job that changed resources recomputes today's metric data of its domain (failures are logged there)
+      if (finished.jobFinished && this.metrics) await this.metrics.runAfterJob(finished.job);
     }
     return finished;
   }

@@ -3,8 +3,11 @@
 import { CloudServiceTypeEntity } from '../cloud-service/cloud-service-type.entity';
 import { ChangeRecordEntity } from '../cloud-service/change-record.entity';
 import { CloudServiceEntity } from '../cloud-service/cloud-service.entity';
+import { MetricEntity } from '../cloud-service/metric.entity';
+import { NamespaceEntity } from '../cloud-service/namespace.entity';
 import { RegionEntity } from '../cloud-service/region.entity';
 import { JobTraceEntity } from '../collect/job-trace.entity';
+import { MetricDataEntity } from '../metric/metric-data.entity';
 import { CollectorEntity } from '../collector/collector.entity';
 import { CollectSeenEntity } from '../ingest/collect-seen.entity';
 import { JobTaskEntity } from '../job-task/job-task.entity';
@@ -25,6 +28,9 @@ export const ENTITIES = [
   CloudServiceTypeEntity,
   RegionEntity,
   ChangeRecordEntity,
+  NamespaceEntity,
+  MetricEntity,
+  MetricDataEntity,
   RegisteredPluginEntity,
   JobTraceEntity,
   RetentionRunEntity,

@@ -4,6 +4,8 @@ import type { JobTaskError } from '../job-task/job-task.entity';
 /** A resource ready for its table: validated, with its match keys and content hash. */
 export interface ResourceItem {
   kind: ResourceKind;
+  /** The row's id when the resource carries it (namespaces, metrics); else ingest makes one. */
+  id?: string;
   identity: string;
   secondary: string[];
   /** What two resources of one batch must not share (one statement writes a row once): the identity, or the natural key. */

@@ -214,14 +214,15 @@ export class IngestRepository {
     if (probe.rowCount === 0) return { created: 0, updated: 0, too_many: [], written: 0 };
     const positions: number[] = probe.rows.map((row: { ord: string | number }) => Number(row.ord));
     const toWrite = positions.map((position) => batch[position]);
-    const ids = newIds(spec.idPrefix, toWrite.length);
-    const scope = [batchJsonb(toWrite, ids), context.domain_id, context.workspace_id];
+    const ids = spec.byIdAndVersion ? toWrite.map((item) => item.id!) : newIds(spec.idPrefix, toWrite.length);
+    const scope = [batchJsonb(toWrite, ids), context.domain_id, spec.domainWide ? '*' : context.workspace_id];
     const values = spec.tracksCollection
       ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]
       : [...scope, context.collector_id];
     const variant: UpsertVariant = {
       // rows created through the API are found by their secondary keys (kinds without a natural key)
-      withSecondary: !spec.naturalKey || toWrite.some((item) => item.secondary.length > 0),
+      // (a kind upserted by its own id has no other keys)
+      withSecondary: !spec.byIdAndVersion && (!spec.naturalKey || toWrite.some((item) => item.secondary.length > 0)),
       withHistory: spec.keepsHistory && this.config.ingest.changeHistory,
     };
     const name = statementKey(spec.kind, variant);

@@ -94,6 +94,15 @@ export function normalizeResource(
     const row = declaration.readRow(resource);
     const invalid = checkColumns(row);
     if (invalid) return failure(TaskErrorCode.INVALID_RESOURCE, `The resource cannot be stored: ${invalid}.`, resourceType, resource);
+    if (declaration.byIdAndVersion) {
+      // namespaces and metrics: keyed by their own id, rewritten only when their version changes
+      const { id, version } = declaration.readIdAndVersion(resource);
+      const ownScope = declaration.domainWide ? { domain_id: scope.domain_id, workspace_id: '*' } : scope;
+      const keys = matchKeysOf(resource, [[declaration.idColumn]], ownScope);
+      const source = info.resource_bytes ?? Buffer.alloc(0);
+      const contentHash = createHash('md5').update(`version:${version}`).digest('hex');
+      return { kind, id, identity: keys.identity, secondary: [], batchKey: keys.identity, contentHash, row, source };
+    }
     const keys = matchKeysOf(resource, parseMatchRules(info.match_rules), scope);
     const batchKey = declaration.naturalKey ? JSON.stringify(declaration.naturalKey.map((column) => row[column])) : keys.identity;
     const contentHash = createHash('md5')

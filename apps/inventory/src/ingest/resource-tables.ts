@@ -5,7 +5,7 @@ import type { ResourceKind } from '../cloud-service/resource-kinds';
 /** What ingest's statements need of a resource kind (cloud-service/*.kind.ts declares it). */
 export type ResourceTableSpec = Pick<
   ResourceKindDeclaration<ResourceKind>,
-  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'expiresWhenUnseen' | 'tracksCollection' | 'keepsHistory' | 'naturalKey'
+  'kind' | 'table' | 'idColumn' | 'idPrefix' | 'payload' | 'softDelete' | 'expiresWhenUnseen' | 'tracksCollection' | 'keepsHistory' | 'naturalKey' | 'byIdAndVersion' | 'domainWide'
 >;
 
 const q = (identifier: string) => `"${identifier}"`;

@@ -7,6 +7,7 @@ import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
+import { MetricData1796104981933 } from './1796104981933-MetricData';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   JobTrace1796106176843,
   ResourceModel1796109000000,
   SchedulesAndRetention1796110865103,
+  MetricData1796104981933,
 ];
