@@ -95,7 +95,7 @@ export function compileMetricQuery(metric: MetricDefinition, date: string, query
 /**
  * The one statement of a metric's run for a day: the day's previous values deleted and the new ones
  * inserted from the metric's query over cloud_service (INSERT … SELECT … GROUP BY), in one
- * set-based statement whatever the number of resources. Returns the number of rows written.
+ * set-based statement whatever the number of resources. Answers one row: `rows`, the values written.
  */
 export function metricRunStatement(metric: MetricDefinition, date: string): { text: string; values: unknown[] } {
   const compiled = compileMetricQuery(metric, date);
@@ -121,13 +121,16 @@ export function metricRunStatement(metric: MetricDefinition, date: string): { te
   return {
     text: `WITH cleared AS (
   DELETE FROM metric_data WHERE domain_id = ${domain} AND metric_id = ${metricId} AND created_date = ${day}
-)
+), inserted AS (
 INSERT INTO metric_data (metric_id, value, unit, labels, domain_id, workspace_id, project_id, service_account_id, namespace_id,
                          created_year, created_month, created_date)
 SELECT ${metricId}, COALESCE((a.${valueAlias})::float8, 0), ${param(metric.unit, 'text')}, jsonb_build_object(${labels.join(', ')}),
        ${domain}, ${idColumn('__workspace_id')}, ${idColumn('__project_id')}, ${idColumn('__service_account_id')}, ${param(metric.namespace_id, 'text')},
        left(${day}, 4), left(${day}, 7), ${day}
-FROM (${compiled.rows.text}) a`,
+FROM (${compiled.rows.text}) a
+RETURNING 1
+)
+SELECT count(*)::int AS rows FROM inserted`,
     values,
   };
 }

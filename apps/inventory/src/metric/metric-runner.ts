@@ -38,9 +38,7 @@ export class MetricRunner {
       return await this.dataSource.transaction(async (manager) => {
         await manager.query(`SET LOCAL statement_timeout = ${RUN_STATEMENT_TIMEOUT_MS}`);
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('metric-run'), hashtext($1 || '/' || $2))`, [metric.domain_id, metric.metric_id]);
-        const result: unknown = await manager.query(statement.text, statement.values);
-        // TypeORM returns [rows, affected] for an INSERT without RETURNING
-        const rows = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+        const [{ rows }] = (await manager.query(statement.text, statement.values)) as { rows: number }[];
         return { metric_id: metric.metric_id, rows };
       });
     } catch (error) {
