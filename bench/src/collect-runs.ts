@@ -14,6 +14,10 @@ export interface SyntheticOptions {
   resource_bytes?: number;
   mix?: { cloud_service_group: string; cloud_service_type: string; weight?: number }[];
   provider?: string;
+  /** One inventory.Namespace and two inventory.Metric per mix entry, at the end of part 0. */
+  namespaces?: boolean;
+  metrics?: boolean;
+  metrics_version?: string;
 }
 
 /** A finished job as the API reports it, with its tasks and what they wrote. */

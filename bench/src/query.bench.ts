@@ -180,7 +180,13 @@ interface PathRunner {
  * its own secret (account), seed and share of N, all collected at once (the inventory runs
  * WORKER_CONCURRENCY of the jobs at a time), then VACUUM ANALYZE.
  */
-async function seedCloudServices(env: BenchEnvironment, inventory: InventoryInstance, db: Client, n: number, options: QueryBenchOptions): Promise<{ seed: SeedReading; problems: string[] }> {
+export async function seedCloudServices(
+  env: BenchEnvironment,
+  inventory: InventoryInstance,
+  db: Client,
+  n: number,
+  options: Pick<QueryBenchOptions, 'collectors' | 'timeoutMs'>,
+): Promise<{ seed: SeedReading; problems: string[] }> {
   const count = Math.max(1, Math.min(options.collectors, n));
   const counts = Array.from({ length: count }, (_, i) => Math.floor(n / count) + (i < n % count ? 1 : 0));
   const grpcClient = inventory.grpc;
@@ -337,7 +343,7 @@ async function planOf(db: Client, compiled: CompiledSearch | CompiledStat): Prom
   return parts.join('; ');
 }
 
-async function connect(url: string, settings: string[] = []): Promise<Client> {
+export async function connect(url: string, settings: string[] = []): Promise<Client> {
   const client = new Client({ connectionString: url, application_name: 'bench-query' });
   await client.connect();
   for (const setting of settings) await client.query(setting);

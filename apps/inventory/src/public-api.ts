@@ -8,3 +8,5 @@ export { CloudServiceEntity } from './cloud-service/cloud-service.entity';
 export { stateFilter } from './cloud-service/cloud-service.service';
 export { createDataSource } from './database/create-data-source';
 export type { DataSourceOptions } from './database/create-data-source';
+export { compileMetricQuery } from './metric/metric-query';
+export type { MetricDefinition } from './metric/metric-query';

@@ -3,7 +3,7 @@ import { GRPC_CLIENT_OPTIONS, ProtoJson, serviceClientConstructor, unaryCall, un
 import { healthGrpc } from '@cloud-inventory/proto';
 import { JsonRecord, LooseJson } from './json';
 
-type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region' | 'ChangeHistory';
+type InventoryService = 'Collector' | 'Job' | 'JobTask' | 'CloudService' | 'Plugin' | 'CloudServiceType' | 'Region' | 'ChangeHistory' | 'Namespace' | 'Metric' | 'MetricData';
 
 const protoJson = ProtoJson.load(['inventoryV1', 'secretV1']);
 
