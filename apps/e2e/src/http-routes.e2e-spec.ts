@@ -27,6 +27,9 @@ const SERVICES = [
   'spaceone.api.inventory.v1.CloudServiceType',
   'spaceone.api.inventory.v1.Region',
   'spaceone.api.inventory.v1.ChangeHistory',
+  'spaceone.api.inventory.v1.Namespace',
+  'spaceone.api.inventory.v1.Metric',
+  'spaceone.api.inventory.v1.MetricData',
   'spaceone.api.inventory.v1.Plugin',
   'spaceone.api.secret.v1.Secret',
 ];
@@ -139,6 +142,10 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
         ]),
         'POST /inventory/v1/change-history/list (ChangeHistory.list)',
         'POST /inventory/v1/change-history/stat (ChangeHistory.stat)',
+        // namespaces, metrics and their data (issue 13)
+        ...['create', 'update', 'delete', 'get', 'list', 'stat'].map((verb) => `POST /inventory/v1/namespace/${verb} (Namespace.${verb})`),
+        ...['create', 'update', 'delete', 'run', 'test', 'get', 'list', 'stat'].map((verb) => `POST /inventory/v1/metric/${verb} (Metric.${verb})`),
+        ...['list', 'stat', 'analyze'].map((verb) => `POST /inventory/v1/metric-data/${verb} (MetricData.${verb})`),
       ]),
     );
     // those this version does not serve yet, by a controller that says so

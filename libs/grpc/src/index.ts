@@ -11,3 +11,4 @@ export * from './metadata';
 export * from './proto-json';
 export * from './reflection/server-reflection';
 export * from './reflection/descriptor-index';
+export { valueToWire } from './well-known-wrappers';

@@ -89,16 +89,20 @@ const RULES: { rule: string; sql: string; describe: (row: JsonRecord) => string 
   // the created counters are the stored rows (a batch's rows and its counters are one transaction);
   // a row created through the API (its CREATE record is a user's) and taken over by a collect was not created by it
   {
-    rule: "a collector's created_count, summed over its tasks, equals its stored cloud services",
+    rule: "a collector's created_count, summed over its tasks, equals its stored cloud services, namespaces and metrics",
     sql: `SELECT c.collector_id, coalesce(counted.n, 0)::int AS counted, coalesce(stored.n, 0)::int AS stored
             FROM collector c
             LEFT JOIN (SELECT collector_id, sum(created_count) AS n FROM job_task GROUP BY collector_id) counted ON counted.collector_id = c.collector_id
-            LEFT JOIN (SELECT collector_id, count(*) AS n FROM cloud_service cs
-                        WHERE NOT EXISTS (SELECT 1 FROM change_record r
-                                           WHERE r.cloud_service_id = cs.cloud_service_id AND r.action = 'CREATE' AND r.updated_by = 'USER')
+            LEFT JOIN (SELECT collector_id, sum(n) AS n FROM (
+                         SELECT collector_id, count(*) AS n FROM cloud_service cs
+                          WHERE NOT EXISTS (SELECT 1 FROM change_record r
+                                             WHERE r.cloud_service_id = cs.cloud_service_id AND r.action = 'CREATE' AND r.updated_by = 'USER')
+                          GROUP BY collector_id
+                         UNION ALL SELECT created_by, count(*) FROM namespace GROUP BY created_by
+                         UNION ALL SELECT created_by, count(*) FROM metric GROUP BY created_by) rows
                         GROUP BY collector_id) stored ON stored.collector_id = c.collector_id
            WHERE coalesce(counted.n, 0) <> coalesce(stored.n, 0)`,
-    describe: (row) => `collector ${row.collector_id}: its tasks counted ${row.counted} created, ${row.stored} cloud services are stored`,
+    describe: (row) => `collector ${row.collector_id}: its tasks counted ${row.counted} created, ${row.stored} cloud services, namespaces and metrics are stored`,
   },
 
   // disconnecting: once per job and secret, after all its splits succeeded

@@ -49,6 +49,10 @@ export class MetricEntity extends DomainResourceEntity {
   @Column({ type: 'text', default: 'manual' })
   updated_by!: string;
 
+  /** The collector that created it, or "manual". */
+  @Column({ type: 'text', default: 'manual' })
+  created_by!: string;
+
   @Column({ type: 'text', default: '' })
   computed_date!: string;
 }

@@ -38,6 +38,7 @@ export const METRIC_KIND = defineResourceKind({
     is_managed: { sql: 'boolean', read: fixed(true) },
     resource_group: { sql: 'text', read: fixed('DOMAIN') },
     updated_by: { sql: 'text', query: false },
+    created_by: { sql: 'text', query: false },
     /** The last UTC day the daily run took this metric (claimed atomically, so one replica runs it). */
     computed_date: { sql: 'text', query: false },
   },

@@ -39,4 +39,8 @@ export class NamespaceEntity extends DomainResourceEntity {
   /** The collector that wrote it last, or "manual". */
   @Column({ type: 'text', default: 'manual' })
   updated_by!: string;
+
+  /** The collector that created it, or "manual". */
+  @Column({ type: 'text', default: 'manual' })
+  created_by!: string;
 }

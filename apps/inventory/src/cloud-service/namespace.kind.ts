@@ -35,6 +35,7 @@ export const NAMESPACE_KIND = defineResourceKind({
     is_managed: { sql: 'boolean', read: fixed(true) },
     resource_group: { sql: 'text', read: fixed('DOMAIN') },
     updated_by: { sql: 'text', query: false },
+    created_by: { sql: 'text', query: false },
   },
   query: {
     keywordFields: ['namespace_id', 'name'],

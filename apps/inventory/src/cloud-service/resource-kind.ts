@@ -143,6 +143,8 @@ const COLUMNS_OF_FLAGS: { when: (kind: ResourceKindDefinition<string>) => boolea
   },
   // who wrote the row last: a collector's id, or "manual"
   { when: (kind) => !kind.tracksCollection, columns: { updated_by: 'text' } },
+  // who created the row (a collector's id, or "manual"): what a collect counted as created is its rows
+  { when: (kind) => !!kind.byIdAndVersion, columns: { created_by: 'text' } },
 ];
 
 const QUERY_TYPE_OF: Record<ColumnSqlType, FieldType> = {

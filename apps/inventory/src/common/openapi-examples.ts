@@ -302,6 +302,42 @@ export const OPENAPI_EXAMPLES: Record<string, RpcExamples> = {
       },
     },
   },
+  'Metric.create': {
+    request: {
+      byRegion: {
+        summary: 'A user-defined metric: EC2 instances per region and account, computed daily and after every collect that changes resources',
+        value: {
+          metric_id: 'metric-ec2-by-region',
+          name: 'EC2 instances by region',
+          metric_type: 'GAUGE',
+          namespace_id: 'ns-aws-ec2-instance',
+          resource_type: 'inventory.CloudService:aws.EC2.Instance',
+          resource_group: 'DOMAIN',
+          unit: 'Count',
+          query_options: { group_by: [{ key: 'region_code', name: 'Region' }, { key: 'account', name: 'Account' }], fields: { value: { operator: 'count' } } },
+        },
+      },
+    },
+  },
+  'MetricData.analyze': {
+    request: {
+      perRegionDaily: {
+        summary: 'Instances per region per day over the last 30 days (DAILY: at most one month, start no older than 12 months)',
+        value: {
+          metric_id: 'metric-ec2-by-region',
+          query: {
+            granularity: 'DAILY',
+            // the last 30 days, as of when the document was built (DAILY ranges must be recent)
+            start: new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10),
+            end: new Date().toISOString().slice(0, 10),
+            group_by: ['labels.Region'],
+            fields: { count: { key: 'value', operator: 'sum' } },
+            sort: [{ key: 'date' }],
+          },
+        },
+      },
+    },
+  },
   'ChangeHistory.list': {
     request: {
       changesOfKey: {

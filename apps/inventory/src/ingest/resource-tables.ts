@@ -94,8 +94,8 @@ export function buildUpsertStatement(spec: ResourceTableSpec, variant: UpsertVar
 
   const fixedColumns = spec.tracksCollection
     ? ['collector_id', 'secret_id', 'service_account_id', 'project_id', 'collected_by_job', 'last_collected_at']
-    : ['updated_by'];
-  const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', '$8', 'now()'] : ['$4'];
+    : ['updated_by', ...(spec.byIdAndVersion ? ['created_by'] : [])];
+  const fixedValues = spec.tracksCollection ? ['$4', '$5', '$6', '$7', '$8', 'now()'] : ['$4', ...(spec.byIdAndVersion ? ['$4'] : [])];
 
   /** A payload column's value as stored, from the batch's row `i` (by provider: `{<provider>: value}`). */
   const stored = (c: PayloadColumn) => (c.byProvider ? `jsonb_build_object(i."provider", i.${q(c.name)})` : `i.${q(c.name)}`);

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { ScopeResolver } from '../common/scope-resolver';
-import { MetricService } from './metric.service';
+import { MetricService, metricInfoForGrpc } from './metric.service';
 
 @Controller()
 @inventoryV1.MetricControllerMethods()
@@ -12,12 +12,12 @@ export class MetricGrpcController implements inventoryV1.MetricController {
     private readonly scopes: ScopeResolver,
   ) {}
 
-  create(request: inventoryV1.CreateMetricRequest, metadata?: Metadata) {
-    return this.metrics.create(request, this.scopes.fromMetadata(metadata));
+  async create(request: inventoryV1.CreateMetricRequest, metadata?: Metadata) {
+    return metricInfoForGrpc(await this.metrics.create(request, this.scopes.fromMetadata(metadata)));
   }
 
-  update(request: inventoryV1.UpdateMetricRequest, metadata?: Metadata) {
-    return this.metrics.update(request, this.scopes.fromMetadata(metadata));
+  async update(request: inventoryV1.UpdateMetricRequest, metadata?: Metadata) {
+    return metricInfoForGrpc(await this.metrics.update(request, this.scopes.fromMetadata(metadata)));
   }
 
   async delete(request: inventoryV1.MetricRequest, metadata?: Metadata) {
@@ -32,12 +32,13 @@ export class MetricGrpcController implements inventoryV1.MetricController {
     return this.metrics.test(request, this.scopes.fromMetadata(metadata));
   }
 
-  get(request: inventoryV1.MetricRequest, metadata?: Metadata) {
-    return this.metrics.get(request, this.scopes.fromMetadata(metadata));
+  async get(request: inventoryV1.MetricRequest, metadata?: Metadata) {
+    return metricInfoForGrpc(await this.metrics.get(request, this.scopes.fromMetadata(metadata)));
   }
 
-  list(request: inventoryV1.MetricQuery, metadata?: Metadata) {
-    return this.metrics.list(request, this.scopes.fromMetadata(metadata));
+  async list(request: inventoryV1.MetricQuery, metadata?: Metadata) {
+    const { results, total_count } = await this.metrics.list(request, this.scopes.fromMetadata(metadata));
+    return { results: results.map(metricInfoForGrpc), total_count };
   }
 
   stat(request: inventoryV1.MetricStatQuery, metadata?: Metadata) {

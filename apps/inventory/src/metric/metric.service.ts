@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AppError, ErrorCode } from '@cloud-inventory/grpc';
+import { AppError, ErrorCode, valueToWire } from '@cloud-inventory/grpc';
 import { runAnalyze } from '@cloud-inventory/query';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { manualMatchKeys } from '../cloud-service/match-rules';
@@ -28,16 +28,38 @@ const KIND = METRIC_KIND;
 
 type Json = Record<string, unknown>;
 
+/**
+ * A metric row (a full row, or one narrowed by `only`) as MetricInfo: query_options are the JSON
+ * the metric was given (its AnalyzeQuery as written), not every field of the message with its default.
+ */
+function shapedMetric(row: Json, complete: boolean): inventoryV1.MetricInfo {
+  const shaped = toProtoShape(INFO, { ...row, query_options: {} }, complete);
+  if (row['query_options'] !== undefined) shaped['query_options'] = row['query_options'];
+  else delete shaped['query_options'];
+  return shaped as unknown as inventoryV1.MetricInfo;
+}
+
 export function toMetricInfo(row: MetricEntity): inventoryV1.MetricInfo {
-  return toProtoShape(
-    INFO,
-    {
-      ...row,
-      created_at: isoOrEmpty(row.created_at),
-      updated_at: isoOrEmpty(row.updated_at),
-    },
-    true,
-  ) as unknown as inventoryV1.MetricInfo;
+  return shapedMetric({ ...row, created_at: isoOrEmpty(row.created_at), updated_at: isoOrEmpty(row.updated_at) }, true);
+}
+
+const asWireValue = (condition: unknown) => {
+  if (!condition || typeof condition !== 'object') return condition;
+  const wire = { ...(condition as Json) };
+  for (const key of ['value', 'v']) if (key in wire) wire[key] = valueToWire(wire[key]);
+  return wire;
+};
+
+/**
+ * MetricInfo for the gRPC encoder: a filter condition's `value` is a google.protobuf.Value, which
+ * protobufjs takes only in its wire form ({string_value: …}) when it is a scalar; HTTP sends the JSON as is.
+ */
+export function metricInfoForGrpc(info: inventoryV1.MetricInfo): inventoryV1.MetricInfo {
+  const options = info.query_options as unknown as Json | undefined;
+  if (!options) return info;
+  const wire: Json = { ...options };
+  for (const key of ['filter', 'filter_or']) if (Array.isArray(wire[key])) wire[key] = (wire[key] as unknown[]).map(asWireValue);
+  return { ...info, query_options: wire as unknown as inventoryV1.MetricInfo['query_options'] };
 }
 
 function requestQueryOptions(value: object | undefined): Json | undefined {
@@ -97,6 +119,7 @@ export class MetricService {
       is_managed: false,
       resource_group: resourceGroup,
       updated_by: 'manual',
+      created_by: 'manual',
       computed_date: '',
       domain_id: scope.domain_id,
       workspace_id: workspaceId,
@@ -190,7 +213,7 @@ export class MetricService {
       namespace_id: request.namespace_id,
     });
     const complete = !narrowsFields(request.query);
-    return { results: results.map((row) => toProtoShape(INFO, row, complete) as unknown as inventoryV1.MetricInfo), total_count };
+    return { results: results.map((row) => shapedMetric(row, complete)), total_count };
   }
 
   async stat(request: inventoryV1.MetricStatQuery, scope: RequestScope): Promise<Struct> {

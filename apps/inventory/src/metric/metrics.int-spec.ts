@@ -80,7 +80,7 @@ describe('namespaces, metrics and metric data against PostgreSQL', () => {
     const first = await collect([namespace('1.0'), metric('1.0')]);
     expect(first.counts).toEqual({ created: 2, updated: 0, failed: 0 });
     const [ns] = await db.dataSource.query(`SELECT * FROM namespace WHERE domain_id = $1`, [DOMAIN]);
-    expect(ns).toMatchObject({ namespace_id: 'ns-aws-ec2-instance', workspace_id: '*', is_managed: true, resource_group: 'DOMAIN', version: '1.0', updated_by: 'collector-metrics' });
+    expect(ns).toMatchObject({ namespace_id: 'ns-aws-ec2-instance', workspace_id: '*', is_managed: true, resource_group: 'DOMAIN', version: '1.0', updated_by: 'collector-metrics', created_by: 'collector-metrics' });
 
     // another workspace's collect, same version, other content: no write (Cloudforet compares versions only)
     const again = await collect([namespace('1.0', { name: 'renamed' }), metric('1.0')], 'ws-b');

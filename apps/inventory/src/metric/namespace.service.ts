@@ -83,6 +83,7 @@ export class NamespaceService {
         is_managed: false,
         resource_group: resourceGroup,
         updated_by: 'manual',
+        created_by: 'manual',
         domain_id: scope.domain_id,
         workspace_id: workspaceId,
         identity_key: keys.identity,

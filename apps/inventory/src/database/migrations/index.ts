@@ -5,16 +5,16 @@ import { InitialSchema1795650726290 } from './1795650726290-InitialSchema';
 import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
 import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
+import { MetricData1796106315326 } from './1796106315326-MetricData';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
-import { MetricData1796104981933 } from './1796104981933-MetricData';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
   IngestFastPath1795653026592,
   QueryIndexes1795653454358,
   JobTrace1796106176843,
+  MetricData1796106315326,
   ResourceModel1796109000000,
   SchedulesAndRetention1796110865103,
-  MetricData1796104981933,
 ];
