@@ -76,7 +76,7 @@ describe('normalizeResource', () => {
   });
 
   it('refuses resource types it does not store, and resources without match rules', () => {
-    expect((normalizeResource(info(vm, { resource_type: 'inventory.Metric' }), keep) as FailedItem).error.error_code).toBe(
+    expect((normalizeResource(info(vm, { resource_type: 'inventory.Note' }), keep) as FailedItem).error.error_code).toBe(
       'ERROR_UNSUPPORTED_RESOURCE_TYPE',
     );
     const { match_rules: _none, ...withoutRules } = info(vm);
