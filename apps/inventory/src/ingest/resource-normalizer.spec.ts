@@ -98,4 +98,19 @@ describe('normalizeResource', () => {
     ) as ResourceItem;
     expect(type).toMatchObject({ kind: 'cloud_service_type', row: { is_primary: true, is_major: false, labels: [] } });
   });
+
+  it('refuses a namespace or metric without its id or version, as a failure of that resource only', () => {
+    const namespace = { resource_type: 'inventory.Namespace', match_rules: {}, resource: { namespace_id: 'ns-1', name: 'N', resource_type: 'inventory.CloudService' } };
+    expect(normalizeResource(namespace, keep)).toMatchObject({
+      kind: 'failure',
+      error: { error_code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('version') },
+    });
+    const metric = { resource_type: 'inventory.Metric', match_rules: {}, resource: { name: 'M', resource_type: 'inventory.CloudService', query_options: {}, version: '1' } };
+    expect(normalizeResource(metric, keep)).toMatchObject({
+      kind: 'failure',
+      error: { error_code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('metric_id') },
+    });
+    const complete = normalizeResource({ ...namespace, resource: { ...namespace.resource, version: '1.0' } }, keep);
+    expect(complete).toMatchObject({ kind: 'namespace', id: 'ns-1' });
+  });
 });

@@ -1,12 +1,7 @@
 import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { inventoryV1 } from '@cloud-inventory/proto';
-import { IngestRepository } from '../ingest/ingest.repository';
-import { normalizeResource } from '../ingest/resource-normalizer';
-import { TaskStateRepository } from '../job-task/task-state.repository';
-import { ingestContextOf, instance, itemsOf } from '../testing/cloud-services';
-import { createJob } from '../testing/fixtures';
-import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
-import { resourceInfoFrame } from '../testing/resource-frames';
+import { collectInto, instance, ResourceInfoFields } from '../testing/cloud-services';
+import { createMigratedDatabase, MigratedDatabase } from '../testing/migrated-database';
 import { MetricDataService } from './metric-data.service';
 import { MetricRunner } from './metric-runner';
 import { MetricService } from './metric.service';
@@ -16,7 +11,7 @@ const DOMAIN = 'domain-metrics';
 const scope = { domain_id: DOMAIN };
 
 /** A namespace as Cloudforet's collector SDK sends it: match_rules {}, its own id and version. */
-function namespace(version: string, extra: Record<string, unknown> = {}) {
+function namespace(version: string, extra: Record<string, unknown> = {}): ResourceInfoFields {
   return {
     resource_type: 'inventory.Namespace',
     match_rules: {},
@@ -24,7 +19,7 @@ function namespace(version: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-function metric(version: string, extra: Record<string, unknown> = {}) {
+function metric(version: string, extra: Record<string, unknown> = {}): ResourceInfoFields {
   return {
     resource_type: 'inventory.Metric',
     match_rules: {},
@@ -49,17 +44,13 @@ function metric(version: string, extra: Record<string, unknown> = {}) {
 
 describe('namespaces, metrics and metric data against PostgreSQL', () => {
   let db: MigratedDatabase;
-  let ingest: IngestRepository;
   let runner: MetricRunner;
   let metrics: MetricService;
   let namespaces: NamespaceService;
   let data: MetricDataService;
-  let states: TaskStateRepository;
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    states = new TaskStateRepository(db.dataSource, testConfig());
-    ingest = new IngestRepository(db.dataSource, testConfig(), states);
     runner = new MetricRunner(db.dataSource);
     metrics = new MetricService(db.dataSource, runner);
     namespaces = new NamespaceService(db.dataSource);
@@ -68,13 +59,8 @@ describe('namespaces, metrics and metric data against PostgreSQL', () => {
 
   afterAll(() => db.close());
 
-  async function collect(infos: Parameters<typeof itemsOf>[1], workspaceId = 'ws-a') {
-    const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', domainId: DOMAIN, workspaceId, collectorId: 'collector-metrics' });
-    const counts = await ingest.writeBatch(ingestContextOf(job), itemsOf(job, infos), []);
-    // the task ends (state machine only), so that the collector's next job may start
-    await db.dataSource.transaction((manager) => states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS' }));
-    return { job, counts };
-  }
+  const collect = (infos: ResourceInfoFields[], workspaceId = 'ws-a') =>
+    collectInto(db.dataSource, infos, { domainId: DOMAIN, workspaceId, collectorId: 'collector-metrics' });
 
   it('upserts namespaces and metrics by their id and version at domain level, counting them; the same version writes nothing', async () => {
     const first = await collect([namespace('1.0'), metric('1.0')]);
@@ -95,13 +81,6 @@ describe('namespaces, metrics and metric data against PostgreSQL', () => {
     expect(row.labels_info.map((label: { key: string }) => label.key)).toEqual(['workspace_id', 'project_id', 'service_account_id', 'labels.Region', 'labels.account']);
     const counted = await db.dataSource.query(`SELECT count(*)::int AS n FROM metric WHERE metric_id = 'metric-aws-ec2-instance-count'`);
     expect(counted[0].n).toBe(1);
-  });
-
-  it('refuses a namespace or metric without its id or version as a failure of that resource only', () => {
-    const item = normalizeResource(resourceInfoFrame(namespace('', {})), { domain_id: DOMAIN, workspace_id: 'ws-a' }, (text) => text);
-    expect(item).toMatchObject({ kind: 'failure', error: { error_code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('version') } });
-    const noId = normalizeResource(resourceInfoFrame(metric('1', { metric_id: null })), { domain_id: DOMAIN, workspace_id: 'ws-a' }, (text) => text);
-    expect(noId).toMatchObject({ kind: 'failure', error: { error_code: 'ERROR_REQUIRED_PARAMETER', message: expect.stringContaining('metric_id') } });
   });
 
   it('runs a metric as one statement per day: values per group, a re-run of the day replaces them, another day is kept', async () => {
@@ -215,8 +194,12 @@ describe('namespaces, metrics and metric data against PostgreSQL', () => {
     const after = await runner.runAfterJob({ job_id: changed.job.jobId, domain_id: DOMAIN });
     expect(after.map((result) => result.metric_id)).toEqual(['metric-aws-ec2-instance-count']);
 
-    const firstDaily = await runner.runDaily('2026-11-25');
+    const firstDaily = await runner.runDaily('2099-11-25');
     expect(firstDaily.map((result) => result.metric_id)).toContain('metric-aws-ec2-instance-count');
-    expect(await runner.runDaily('2026-11-25')).toEqual([]);
+    expect(await runner.runDaily('2099-11-25')).toEqual([]);
+    // a day some other run already computed is not run again by the daily run
+    const [definition] = await runner.metricsOf(DOMAIN, ['metric-aws-ec2-instance-count']);
+    await runner.run(definition, '2099-11-26');
+    expect((await runner.runDaily('2099-11-26')).map((result) => result.metric_id)).not.toContain('metric-aws-ec2-instance-count');
   });
 });

@@ -1,7 +1,10 @@
 import { ResourceItem } from '../ingest/ingest-item';
-import { IngestContext } from '../ingest/ingest.repository';
+import type { DataSource } from 'typeorm';
+import { IngestContext, IngestRepository, BatchCounts } from '../ingest/ingest.repository';
+import { TaskStateRepository } from '../job-task/task-state.repository';
 import { normalizeResource } from '../ingest/resource-normalizer';
-import { JobFixture } from './fixtures';
+import { createJob, JobFixture } from './fixtures';
+import { testConfig } from './migrated-database';
 import { resourceInfoFrame } from './resource-frames';
 
 export type ResourceInfoFields = Parameters<typeof resourceInfoFrame>[0];
@@ -52,4 +55,22 @@ export function ingestContextOf(job: JobFixture, index = 0, leaseOwner = 'worker
     project_id: '',
     lease_owner: leaseOwner,
   };
+}
+
+/**
+ * A one-task collect of `infos` into the database, as a worker writes it (one batch through ingest),
+ * its task then ended SUCCESS by the state machine alone (no disconnection), so that the
+ * collector's next job may start.
+ */
+export async function collectInto(
+  dataSource: DataSource,
+  infos: ResourceInfoFields[],
+  options: { domainId: string; workspaceId: string; collectorId: string },
+): Promise<{ job: JobFixture; counts: BatchCounts }> {
+  const states = new TaskStateRepository(dataSource, testConfig());
+  const ingest = new IngestRepository(dataSource, testConfig(), states);
+  const job = await createJob(dataSource, { count: 1, leaseOwner: 'worker-1', ...options });
+  const counts = await ingest.writeBatch(ingestContextOf(job), itemsOf(job, infos), []);
+  await dataSource.transaction((manager) => states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS' }));
+  return { job, counts };
 }
