@@ -135,6 +135,15 @@ describe('benches (smoke: tiny N)', () => {
     expect(output).toContain('vs no index');
     expect(output).toContain('PASS: every path gave the same answer');
   });
+  it('metrics: the plugin metrics and a user-defined one over the seeded cloud services, per-type counts adding up to N, beside the row-by-row baseline', async () => {
+    const [report] = await runMetricsBench(env, { sizes: [300], collectors: 2, rounds: 1, baseline: true, timeoutMs: TIMEOUT_MS });
+    expect(report.problems).toEqual([]);
+    expect(report.metrics).toBe(21);
+    expect(report.timings.every((timing) => timing.runSeconds.length === 1 && timing.baselineSeconds !== undefined)).toBe(true);
+    expect(report.timings.find((timing) => timing.metricId === 'metric-bench-by-region')!.values).toBeGreaterThan(0);
+    expect(metricsFailed([report])).toBe(false);
+    expect(formatMetricsReport([report])).toContain('Metric.run of all');
+  });
 });
 
 describe('bench helpers', () => {
@@ -194,15 +203,5 @@ describe('bench helpers', () => {
     expect(percentile(samples, 99)).toBe(99);
     expect(percentile([], 50)).toBe(0);
     expect(markdownTable(['a', 'bb'], [['1', '2']])).toBe('| a | bb |\n| - | -- |\n| 1 | 2  |');
-  });
-
-  it('metrics: the plugin's metrics and a user-defined one over the seeded cloud services, per-type counts adding up to N, beside the row-by-row baseline', async () => {
-    const [report] = await runMetricsBench(env, { sizes: [300], collectors: 2, rounds: 1, baseline: true, timeoutMs: TIMEOUT_MS });
-    expect(report.problems).toEqual([]);
-    expect(report.metrics).toBe(21);
-    expect(report.timings.every((timing) => timing.runSeconds.length === 1 && timing.baselineSeconds !== undefined)).toBe(true);
-    expect(report.timings.find((timing) => timing.metricId === 'metric-bench-by-region')!.values).toBeGreaterThan(0);
-    expect(metricsFailed([report])).toBe(false);
-    expect(formatMetricsReport([report])).toContain('Metric.run of all');
   });
 });
