@@ -12,8 +12,8 @@ import { NamespaceEntity } from '../cloud-service/namespace.entity';
 import { optionalText, requestTags, requiredText } from '../cloud-service/writer-scope';
 import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape, toQueryJson } from '../common/proto-shape';
-import { DOMAIN_WORKSPACE, enumFilter, queryScope } from '../common/query-scope';
-import { RequestScope } from '../common/request-scope';
+import { DOMAIN_WORKSPACE, enumFilter, queryScope, rowScope } from '../common/query-scope';
+import { RequestScope, workspaceForCreate } from '../common/request-scope';
 import { ResourceQueries } from '../common/resource-queries';
 import { withQueryErrors } from '../common/query-errors';
 import { isoOrEmpty } from '../common/time';
@@ -93,12 +93,14 @@ export class MetricService {
 
   async create(request: inventoryV1.CreateMetricRequest, scope: RequestScope): Promise<inventoryV1.MetricInfo> {
     const resourceGroup = requiredResourceGroup(request.resource_group);
-    const workspaceId = resourceGroup === 'DOMAIN' ? DOMAIN_WORKSPACE : requiredText(request.workspace_id, 'workspace_id');
+    // a workspace caller creates in its own workspace (never at domain level), as Cloudforet's injected params
+    const { workspaceId } = workspaceForCreate(scope, resourceGroup, optionalText(request.workspace_id));
+    if (!workspaceId) throw AppError.required('workspace_id');
     const name = requiredText(request.name, 'name');
     const metricType = enumFilter(request.metric_type);
     if (!metricType || !(METRIC_TYPES as readonly string[]).includes(metricType)) throw AppError.required('metric_type');
     const namespaceId = requiredText(request.namespace_id, 'namespace_id');
-    const namespace = await this.dataSource.getRepository(NamespaceEntity).findOneBy({ domain_id: scope.domain_id, namespace_id: namespaceId });
+    const namespace = await this.dataSource.getRepository(NamespaceEntity).findOneBy({ ...rowScope(scope, { withDomainLevel: true }), namespace_id: namespaceId });
     if (!namespace) throw AppError.notFound('Namespace', 'namespace_id', namespaceId);
     const resourceType = optionalText(request.resource_type) ?? namespace.resource_type;
     const queryOptions = requestQueryOptions(request.query_options);
@@ -144,7 +146,7 @@ export class MetricService {
 
   async update(request: inventoryV1.UpdateMetricRequest, scope: RequestScope): Promise<inventoryV1.MetricInfo> {
     const id = requiredText(request.metric_id, 'metric_id');
-    const current = await this.found(scope, id);
+    const current = await this.found(scope, id, true);
     refuseManaged(current, 'metric', id);
     const changes: Partial<MetricEntity> = {};
     const name = optionalText(request.name);
@@ -181,7 +183,7 @@ export class MetricService {
 
   async delete(request: inventoryV1.MetricRequest, scope: RequestScope): Promise<void> {
     const id = requiredText(request.metric_id, 'metric_id');
-    refuseManaged(await this.found(scope, id), 'metric', id);
+    refuseManaged(await this.found(scope, id, true), 'metric', id);
     if (!(await this.deleteWithData(scope.domain_id, id))) throw AppError.notFound('Metric', 'metric_id', id);
   }
 
@@ -217,11 +219,12 @@ export class MetricService {
   }
 
   async stat(request: inventoryV1.MetricStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.queries.stat(request.query, queryScope(scope, undefined)));
+    return asStruct(await this.queries.stat(request.query, queryScope(scope, undefined, true)));
   }
 
-  private async found(scope: RequestScope, id: string): Promise<MetricEntity> {
-    const row = await this.repo.findOneBy({ domain_id: scope.domain_id, metric_id: id });
+  /** The row the caller may reach: its workspace's and the domain-level ones to read, its workspace's to change. */
+  private async found(scope: RequestScope, id: string, toChange = false): Promise<MetricEntity> {
+    const row = await this.repo.findOneBy({ ...rowScope(scope, { withDomainLevel: !toChange }), metric_id: id });
     if (!row) throw AppError.notFound('Metric', 'metric_id', id);
     return row;
   }

@@ -8,7 +8,7 @@ import { MetricService } from './metric.service';
 import { NamespaceService } from './namespace.service';
 
 const DOMAIN = 'domain-metrics';
-const scope = { domain_id: DOMAIN };
+const scope = { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const };
 
 /** A namespace as Cloudforet's collector SDK sends it: match_rules {}, its own id and version. */
 function namespace(version: string, extra: Record<string, unknown> = {}): ResourceInfoFields {

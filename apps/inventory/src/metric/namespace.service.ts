@@ -9,8 +9,8 @@ import { NAMESPACE_CATEGORIES, NAMESPACE_KIND } from '../cloud-service/namespace
 import { optionalText, requestTags, requiredText } from '../cloud-service/writer-scope';
 import { generateId } from '../common/ids';
 import { asStruct, narrowsFields, toProtoShape } from '../common/proto-shape';
-import { DOMAIN_WORKSPACE, queryScope } from '../common/query-scope';
-import { RequestScope } from '../common/request-scope';
+import { DOMAIN_WORKSPACE, queryScope, rowScope } from '../common/query-scope';
+import { RequestScope, workspaceForCreate } from '../common/request-scope';
 import { ResourceQueries } from '../common/resource-queries';
 import { isoOrEmpty } from '../common/time';
 import { managedFilter, requiredResourceGroup } from './metric-shapes';
@@ -60,7 +60,9 @@ export class NamespaceService {
 
   async create(request: inventoryV1.CreateNamespaceRequest, scope: RequestScope): Promise<inventoryV1.NamespaceInfo> {
     const resourceGroup = requiredResourceGroup(request.resource_group);
-    const workspaceId = resourceGroup === 'DOMAIN' ? DOMAIN_WORKSPACE : requiredText(request.workspace_id, 'workspace_id');
+    // a workspace caller creates in its own workspace (never at domain level), as Cloudforet's injected params
+    const { workspaceId } = workspaceForCreate(scope, resourceGroup, optionalText(request.workspace_id));
+    if (!workspaceId) throw AppError.required('workspace_id');
     const name = requiredText(request.name, 'name');
     const category = requiredText(request.category, 'category');
     if (!(NAMESPACE_CATEGORIES as readonly string[]).includes(category)) {
@@ -100,7 +102,7 @@ export class NamespaceService {
 
   async update(request: inventoryV1.UpdateNamespaceRequest, scope: RequestScope): Promise<inventoryV1.NamespaceInfo> {
     const id = requiredText(request.namespace_id, 'namespace_id');
-    refuseManaged(await this.found(scope, id), 'namespace', id);
+    refuseManaged(await this.found(scope, id, true), 'namespace', id);
     const changes: Partial<NamespaceEntity> = {};
     const name = optionalText(request.name);
     if (name !== undefined) changes.name = name;
@@ -122,7 +124,7 @@ export class NamespaceService {
 
   async delete(request: inventoryV1.NamespaceRequest, scope: RequestScope): Promise<void> {
     const id = requiredText(request.namespace_id, 'namespace_id');
-    refuseManaged(await this.found(scope, id), 'namespace', id);
+    refuseManaged(await this.found(scope, id, true), 'namespace', id);
     const result = await this.repo.delete({ domain_id: scope.domain_id, namespace_id: id, is_managed: false });
     if (!result.affected) throw AppError.notFound('Namespace', 'namespace_id', id);
   }
@@ -144,11 +146,12 @@ export class NamespaceService {
   }
 
   async stat(request: inventoryV1.NamespaceStatQuery, scope: RequestScope): Promise<Struct> {
-    return asStruct(await this.queries.stat(request.query, queryScope(scope, undefined)));
+    return asStruct(await this.queries.stat(request.query, queryScope(scope, undefined, true)));
   }
 
-  private async found(scope: RequestScope, id: string): Promise<NamespaceEntity> {
-    const row = await this.repo.findOneBy({ domain_id: scope.domain_id, namespace_id: id });
+  /** The row the caller may reach: its workspace's and the domain-level ones to read, its workspace's to change. */
+  private async found(scope: RequestScope, id: string, toChange = false): Promise<NamespaceEntity> {
+    const row = await this.repo.findOneBy({ ...rowScope(scope, { withDomainLevel: !toChange }), namespace_id: id });
     if (!row) throw AppError.notFound('Namespace', 'namespace_id', id);
     return row;
   }
