@@ -1,13 +1,13 @@
 import { Client } from 'pg';
 import { runAnalyze } from '@cloud-inventory/query';
 // the inventory's own compilation of a metric's query, so that the baseline runs the same query
-import { compileMetricQuery, MetricDefinition } from '../../apps/inventory/src/public-api';
+import { compileMetricQuery, MetricDefinition } from '@cloud-inventory/inventory';
+import { JsonRecord as Json } from '@cloud-inventory/testing';
 import { BenchEnvironment, InventoryInstance } from './bench-environment';
 import { collectAndWait, counterProblems, createCollector, createSecret } from './collect-runs';
 import { formatInt, formatSeconds, markdownTable, percentile, secondsSince } from './figures';
 import { connect, QUERY_BENCH_DOMAIN, QUERY_BENCH_MIX, SeedReading, seedCloudServices } from './query.bench';
 
-type Json = Record<string, any>;
 
 export interface MetricsBenchOptions {
   /** Cloud services seeded, one fresh database and inventory per size (default 1M). */

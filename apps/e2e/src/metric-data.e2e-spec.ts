@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { inventoryInvariantViolations, post, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
 
-type Json = Record<string, any>;
+type Json = JsonRecord;
 
 const ACCOUNT = '444444444444';
 const MIX = [
@@ -88,7 +88,7 @@ describe('namespaces, metrics and metric data, end to end', () => {
     expect(namespaces.results.map((ns) => ns['namespace_id']).sort()).toEqual(['ns-synthetic-ec2-instance', 'ns-synthetic-s3-bucket']);
     expect(namespaces.results[0]).toMatchObject({ is_managed: true, resource_group: 'DOMAIN', workspace_id: '*', category: 'ASSET' });
 
-    const metric = await post(stack.httpUrl, '/inventory/v1/metric/get', { metric_id: COUNT_METRIC });
+    const metric = await stack.post('/inventory/v1/metric/get', { metric_id: COUNT_METRIC });
     expect(metric.status).toBe(200);
     expect(metric.body).toMatchObject({
       metric_type: 'GAUGE',
@@ -105,7 +105,7 @@ describe('namespaces, metrics and metric data, end to end', () => {
     expect(vcpu['query_options']['filter']).toEqual([expect.objectContaining({ key: 'data.compute.instance_state', value: 'RUNNING', operator: 'eq' })]);
     const byNamespace = await stack.grpc.call<{ total_count: number }>('Metric', 'list', { namespace_id: 'ns-synthetic-ec2-instance', is_managed: 'true' });
     expect(byNamespace.total_count).toBe(2);
-    const stat = await post(stack.httpUrl, '/inventory/v1/metric/stat', { query: { distinct: 'namespace_id' } });
+    const stat = await stack.post('/inventory/v1/metric/stat', { query: { distinct: 'namespace_id' } });
     expect(stat.body).toEqual({ results: ['ns-synthetic-ec2-instance', 'ns-synthetic-s3-bucket'] });
 
     // a managed metric cannot be changed by hand
@@ -163,17 +163,17 @@ describe('namespaces, metrics and metric data, end to end', () => {
     ].sort((a, b) => (a.date === b.date ? a.Region.localeCompare(b.Region) : a.date.localeCompare(b.date)));
     const grpcAnswer = await stack.grpc.call<{ results: Json[] }>('MetricData', 'analyze', request);
     expect(grpcAnswer.results).toEqual(expected);
-    const httpAnswer = await post(stack.httpUrl, '/inventory/v1/metric-data/analyze', request);
+    const httpAnswer = await stack.post('/inventory/v1/metric-data/analyze', request);
     expect(httpAnswer).toMatchObject({ status: 200, body: { results: expected } });
 
-    const tooLong = await post(stack.httpUrl, '/inventory/v1/metric-data/analyze', { ...request, query: { ...request.query, start: daysAgo(40) } });
+    const tooLong = await stack.post('/inventory/v1/metric-data/analyze', { ...request, query: { ...request.query, start: daysAgo(40) } });
     expect(tooLong).toMatchObject({ status: 400, body: { code: 'ERROR_INVALID_DATE_RANGE' } });
-    const stat = await post(stack.httpUrl, '/inventory/v1/metric-data/stat', { metric_id: COUNT_METRIC, query: { distinct: 'created_date' } });
+    const stat = await stack.post('/inventory/v1/metric-data/stat', { metric_id: COUNT_METRIC, query: { distinct: 'created_date' } });
     expect(stat.body.results).toEqual(expect.arrayContaining([daysAgo(0), daysAgo(10), daysAgo(40)]));
   });
 
   it('serves a user-defined metric: created over HTTP, run at once, refused with a wrong query', async () => {
-    const ns = await post(stack.httpUrl, '/inventory/v1/namespace/create', {
+    const ns = await stack.post('/inventory/v1/namespace/create', {
       namespace_id: 'ns-team',
       name: 'Team',
       category: 'ASSET',
@@ -181,7 +181,7 @@ describe('namespaces, metrics and metric data, end to end', () => {
       resource_group: 'DOMAIN',
     });
     expect(ns).toMatchObject({ status: 200, body: { namespace_id: 'ns-team', is_managed: false, group: 'etc' } });
-    const created = await post(stack.httpUrl, '/inventory/v1/metric/create', {
+    const created = await stack.post('/inventory/v1/metric/create', {
       metric_id: 'metric-by-type',
       name: 'Resources by type',
       metric_type: 'GAUGE',
@@ -190,14 +190,14 @@ describe('namespaces, metrics and metric data, end to end', () => {
       query_options: { group_by: [{ key: 'cloud_service_type', name: 'Type' }], fields: { value: { operator: 'count' } } },
     });
     expect(created).toMatchObject({ status: 200, body: { metric_id: 'metric-by-type', resource_type: 'inventory.CloudService', is_managed: false } });
-    const data = await post(stack.httpUrl, '/inventory/v1/metric-data/list', { metric_id: 'metric-by-type' });
+    const data = await stack.post('/inventory/v1/metric-data/list', { metric_id: 'metric-by-type' });
     const byType = Object.fromEntries(data.body.results.map((row: Json) => [row['labels']['Type'], row['value']]));
     expect(byType).toEqual({ Instance: await instances(), Bucket: expect.any(Number) });
 
-    const test = await post(stack.httpUrl, '/inventory/v1/metric/test', { metric_id: 'metric-by-type' });
+    const test = await stack.post('/inventory/v1/metric/test', { metric_id: 'metric-by-type' });
     expect(test.body).toMatchObject({ more: false, results: expect.arrayContaining([expect.objectContaining({ Type: 'Instance' })]) });
 
-    const wrong = await post(stack.httpUrl, '/inventory/v1/metric/create', {
+    const wrong = await stack.post('/inventory/v1/metric/create', {
       name: 'No value',
       metric_type: 'GAUGE',
       namespace_id: 'ns-team',
@@ -205,7 +205,9 @@ describe('namespaces, metrics and metric data, end to end', () => {
       query_options: { group_by: ['name'], fields: { total: { operator: 'count' } } },
     });
     expect(wrong).toMatchObject({ status: 400, body: { code: 'ERROR_WRONG_QUERY_OPTIONS' } });
-    expect((await post(stack.httpUrl, '/inventory/v1/metric/delete', { metric_id: 'metric-by-type' })).status).toBe(200);
-    expect((await post(stack.httpUrl, '/inventory/v1/metric-data/list', { metric_id: 'metric-by-type' })).body.total_count).toBe(0);
+    expect((await stack.post('/inventory/v1/metric/delete', { metric_id: 'metric-by-type' })).status).toBe(200);
+    // the metric is gone, and its data with it
+    expect(await stack.post('/inventory/v1/metric-data/list', { metric_id: 'metric-by-type' })).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
+    expect((await db.query(`SELECT count(*)::int AS n FROM metric_data WHERE metric_id = 'metric-by-type'`)).rows[0].n).toBe(0);
   });
 });
