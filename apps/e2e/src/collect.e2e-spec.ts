@@ -235,7 +235,7 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
         'one live cloud_service row per reference.resource_id within a collector and secret',
         "a job's counters equal its stored tasks",
         'a task is queued while, and only while, it has not ended',
-        "a collector's created_count, summed over its tasks, equals its stored cloud services",
+        "a collector's created_count, summed over its tasks, equals its stored cloud services, namespaces and metrics",
         'every DISCONNECTED cloud service was disconnected by a counted, successful end of its collector and secret',
       ]) {
         expect({ rule, found: violations.some((v) => v.startsWith(`${rule}: `)) }).toEqual({ rule, found: true });

@@ -112,7 +112,7 @@ describe('tenant isolation', () => {
   const ids: Record<string, string> = {};
 
   const snapshot = async () => {
-    const tables = ['collector', 'secret', 'job', 'job_task', 'cloud_service', 'cloud_service_type', 'region', 'change_record', 'registered_plugin'];
+    const tables = ['collector', 'secret', 'job', 'job_task', 'cloud_service', 'cloud_service_type', 'region', 'change_record', 'registered_plugin', 'namespace', 'metric', 'metric_data'];
     const rows: Record<string, unknown> = {};
     for (const table of tables) rows[table] = (await db.query(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY 1`)).rows.map((r) => r.row);
     return rows;
@@ -146,7 +146,20 @@ describe('tenant isolation', () => {
     const region = (await owner.grpc.call('Region', 'list', { query: { page: { limit: 1 } } }))['results'][0];
     expect([type['workspace_id'], region['workspace_id']]).toEqual(['ws-1', 'ws-1']);
     expect((await owner.grpc.call('ChangeHistory', 'list', { cloud_service_id: resource['cloud_service_id'] }))['total_count']).toBe(1);
+    // a namespace and a metric of ws-1, computed at once over its cloud services (metric data)
+    const namespace = await owner.grpc.call('Namespace', 'create', { name: 'victim', category: 'ASSET', resource_type: 'inventory.CloudService', resource_group: 'WORKSPACE' });
+    const metric = await owner.grpc.call('Metric', 'create', {
+      name: 'victim',
+      metric_type: 'GAUGE',
+      namespace_id: namespace['namespace_id'],
+      resource_group: 'WORKSPACE',
+      query_options: { group_by: ['region_code'], fields: { value: { operator: 'count' } } },
+    });
+    expect([namespace['workspace_id'], metric['workspace_id']]).toEqual(['ws-1', 'ws-1']);
+    expect((await owner.grpc.call('MetricData', 'list', { metric_id: metric['metric_id'] }))['total_count']).toBeGreaterThan(0);
     Object.assign(ids, {
+      namespace_id: namespace['namespace_id'],
+      metric_id: metric['metric_id'],
       collector_id: collector['collector_id'],
       secret_id: secret['secret_id'],
       job_id: job['job_id'],

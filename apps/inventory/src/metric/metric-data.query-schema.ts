@@ -5,7 +5,8 @@ export const METRIC_DATA_SCHEMA = defineResourceSchema({
   resource: 'MetricData',
   table: 'metric_data',
   idKey: 'metric_data_id',
-  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id' },
+  // a workspace member sees the values of its projects only
+  scope: { domainColumn: 'domain_id', workspaceColumn: 'workspace_id', projectColumn: 'project_id' },
   fields: {
     metric_data_id: { type: 'text', sql: 'metric_data_id::text', inResults: false },
     metric_id: 'text',

@@ -4,7 +4,8 @@ import { AppError, ErrorCode } from '@cloud-inventory/grpc';
 import { Struct, inventoryV1 } from '@cloud-inventory/proto';
 import { optionalText, requiredText } from '../cloud-service/writer-scope';
 import { asStruct, toProtoShape, toQueryJson } from '../common/proto-shape';
-import { queryScope } from '../common/query-scope';
+import { queryScope, rowScope } from '../common/query-scope';
+import { MetricEntity } from '../cloud-service/metric.entity';
 import { RequestScope } from '../common/request-scope';
 import { ResourceQueries } from '../common/resource-queries';
 import { METRIC_DATA_SCHEMA } from './metric-data.query-schema';
@@ -52,12 +53,19 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
 export class MetricDataService {
   private readonly queries: ResourceQueries;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.queries = new ResourceQueries(dataSource, METRIC_DATA_SCHEMA);
+  }
+
+  /** The metric must be one the caller may read (its workspace's or the domain's), else NOT_FOUND, before its query is looked at. */
+  private async visibleMetric(scope: RequestScope, metricId: string): Promise<void> {
+    const found = await this.dataSource.getRepository(MetricEntity).existsBy({ ...rowScope(scope, { withDomainLevel: true }), metric_id: metricId });
+    if (!found) throw AppError.notFound('Metric', 'metric_id', metricId);
   }
 
   async list(request: inventoryV1.MetricDataQuery, scope: RequestScope): Promise<inventoryV1.MetricDatasInfo> {
     const metricId = requiredText(request.metric_id, 'metric_id');
+    await this.visibleMetric(scope, metricId);
     const { results, total_count } = await this.queries.search(request.query, queryScope(scope, request.workspace_id), {
       metric_id: metricId,
       project_id: optionalText(request.project_id),
@@ -66,11 +74,14 @@ export class MetricDataService {
   }
 
   async stat(request: inventoryV1.MetricDataStatQuery, scope: RequestScope): Promise<Struct> {
+    const metricId = optionalText(request.metric_id);
+    if (metricId) await this.visibleMetric(scope, metricId);
     return asStruct(await this.queries.stat(request.query, queryScope(scope, undefined), { metric_id: optionalText(request.metric_id) }));
   }
 
   async analyze(request: inventoryV1.MetricDataAnalyzeQuery, scope: RequestScope, now = new Date()): Promise<Struct> {
     const metricId = requiredText(request.metric_id, 'metric_id');
+    await this.visibleMetric(scope, metricId);
     const query = toQueryJson(TIME_SERIES_QUERY, request.query) ?? {};
     const granularity = query['granularity'];
     if (granularity === undefined || granularity === '' || granularity === 'GRANULARITY_NONE') throw AppError.required('query.granularity');
