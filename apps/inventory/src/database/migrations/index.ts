@@ -5,8 +5,8 @@ import { InitialSchema1795650726290 } from './1795650726290-InitialSchema';
 import { IngestFastPath1795653026592 } from './1795653026592-IngestFastPath';
 import { QueryIndexes1795653454358 } from './1795653454358-QueryIndexes';
 import { JobTrace1796106176843 } from './1796106176843-JobTrace';
-import { MetricData1796106315326 } from './1796106315326-MetricData';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
+import { MetricData1796110000000 } from './1796110000000-MetricData';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,7 +14,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   IngestFastPath1795653026592,
   QueryIndexes1795653454358,
   JobTrace1796106176843,
-  MetricData1796106315326,
   ResourceModel1796109000000,
+  MetricData1796110000000,
   SchedulesAndRetention1796110865103,
 ];

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class MetricData1796106315326 implements MigrationInterface {
-  name = 'MetricData1796106315326';
+export class MetricData1796110000000 implements MigrationInterface {
+  name = 'MetricData1796110000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "metric" ("domain_id" text NOT NULL, "workspace_id" text NOT NULL, "identity_key" text NOT NULL, "secondary_keys" text array NOT NULL DEFAULT '{}', "content_hash" text NOT NULL DEFAULT '', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "metric_id" text NOT NULL, "name" text NOT NULL DEFAULT '', "metric_type" text NOT NULL DEFAULT 'GAUGE', "resource_type" text NOT NULL, "query_options" jsonb NOT NULL DEFAULT '{}', "date_field" text NOT NULL DEFAULT '', "unit" text NOT NULL DEFAULT '', "tags" jsonb NOT NULL DEFAULT '{}', "namespace_id" text NOT NULL DEFAULT '', "labels_info" jsonb NOT NULL DEFAULT '[]', "version" text NOT NULL DEFAULT '', "is_managed" boolean NOT NULL DEFAULT false, "resource_group" text NOT NULL DEFAULT 'DOMAIN', "updated_by" text NOT NULL DEFAULT 'manual', "created_by" text NOT NULL DEFAULT 'manual', "computed_date" text NOT NULL DEFAULT '', CONSTRAINT "PK_e287193eebc2d1440ea3b78eb0c" PRIMARY KEY ("domain_id", "metric_id"))`);
