@@ -63,4 +63,6 @@ export const api = {
   jobTasks: { list: inventory('job-task/list'), stat: inventory('job-task/stat') },
   collectors: { list: inventory('collector/list'), collect: inventory('collector/collect') },
   cloudServices: { list: inventory('cloud-service/list'), get: inventory('cloud-service/get'), stat: inventory('cloud-service/stat') },
+  metrics: { list: inventory('metric/list') },
+  metricData: { analyze: inventory('metric-data/analyze') },
 };
