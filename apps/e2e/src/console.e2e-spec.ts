@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { BrowserContext, chromium, Locator, Page, Request } from 'playwright-core';
 import { get, JsonRecord, LooseJson, Stack, startStack, waitForJob, WORKSPACE } from '@cloud-inventory/testing';
 
@@ -28,6 +29,14 @@ const FAULTY_INVALID = 2;
 const ACCOUNTS = ['111111111111', '222222222222'];
 // the synthetic plugin's regions, in its order: resource i is in region (i + floor(i / 6)) % 6
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-2', 'ap-southeast-1'];
+
+/** The synthetic plugin's metric of EC2 instances (sent when its options ask for metrics). */
+const COUNT_METRIC = 'metric-synthetic-ec2-instance-count';
+
+/** A UTC day (YYYY-MM-DD, as metric data's created_date) `days` before now. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
 
 function regionCount(region: string, count: number): number {
   let n = 0;
@@ -450,6 +459,99 @@ describe('web console, in Chromium, against the real stack', () => {
     expect(Object.fromEntries(synthetic.labels.map((label: string, i: number) => [label, synthetic.counts[i]]))).toEqual(
       Object.fromEntries(REGIONS.map((region) => [region, ACCOUNTS.length * regionCount(region, FLEET_COUNT)])),
     );
+  });
+
+  it('charts: a metric over the last 30 days, per region and per account, the numbers of metric-data analyze', async () => {
+    // the fleet again, now also sending its namespaces and metrics: the same resources, metric data after the job
+    await stack.grpc.call('Collector', 'update_plugin', { collector_id: fleetId, options: { count: FLEET_COUNT, seed: 3, namespaces: true, metrics: true } });
+    const started = await api('inventory/v1/collector/collect', { collector_id: fleetId });
+    expect(await waitForJob(stack, started.job_id)).toMatchObject({ status: 'SUCCESS' });
+    const instances = (
+      await api('inventory/v1/cloud-service/list', {
+        query: { filter: [{ k: 'provider', v: 'synthetic', o: 'eq' }, { k: 'cloud_service_type', v: 'Instance', o: 'eq' }], count_only: true },
+      })
+    ).total_count;
+    expect(instances).toBeGreaterThan(0);
+    // metric data is computed once the job has ended: wait for today's values to count every instance
+    for (;;) {
+      const today = await api('inventory/v1/metric-data/list', { metric_id: COUNT_METRIC, query: { filter: [{ k: 'created_date', v: daysAgo(0), o: 'eq' }] } });
+      if (today.results.reduce((sum: number, row: JsonRecord) => sum + row.value, 0) === instances) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // earlier days, as those days' runs would have left them: half the values 10 days ago, the same 40 days ago (out of range)
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO metric_data (metric_id, value, unit, labels, domain_id, workspace_id, project_id, service_account_id, namespace_id, created_year, created_month, created_date)
+         SELECT metric_id, value / 2, unit, labels, domain_id, workspace_id, project_id, service_account_id, namespace_id, left(d, 4), left(d, 7), d
+           FROM metric_data, unnest($2::text[]) AS d
+          WHERE metric_id = $1 AND created_date = $3`,
+        [COUNT_METRIC, [daysAgo(10), daysAgo(40)], daysAgo(0)],
+      );
+    } finally {
+      await db.end();
+    }
+
+    const days = Array.from({ length: 30 }, (_, index) => daysAgo(29 - index));
+    const analyze = (labelKey: string) => ({
+      metric_id: COUNT_METRIC,
+      query: {
+        granularity: 'DAILY',
+        start: days[0],
+        end: days[29],
+        group_by: [{ key: labelKey, name: 'group' }],
+        fields: { value: { key: 'value', operator: 'sum' } },
+        sort: [{ key: 'date' }, { key: 'group' }],
+      },
+    });
+    const chartOverTime = () =>
+      page.evaluate(() => {
+        const chart = (window as LooseJson).Chart.getChart(document.getElementById('chart-over-time'));
+        return chart && { type: chart.config.type, labels: chart.data.labels, datasets: chart.data.datasets.map((set: LooseJson) => ({ label: set.label, data: set.data })) };
+      });
+    const lastAnalyzeRequest = () => {
+      const sent = apiRequests.filter((request) => request.url().endsWith('/inventory/v1/metric-data/analyze'));
+      return JSON.parse(sent[sent.length - 1].postData() ?? '{}');
+    };
+    const format = (value: number) => new Intl.NumberFormat('en').format(value);
+    /** What the page must show for analyze's rows: one line per group (null on days without data), a table row per day with data. */
+    const expectedView = (rows: JsonRecord[]) => {
+      const groups = [...new Set(rows.map((row) => row.group as string))].sort();
+      const valueOf = (group: string, day: string) => rows.find((row) => row.group === group && row.date === day)?.value ?? null;
+      return {
+        chart: { type: 'line', labels: days, datasets: groups.map((group) => ({ label: group, data: days.map((day) => valueOf(group, day)) })) },
+        table: [daysAgo(10), daysAgo(0)].map((day) => ({ Date: day, ...Object.fromEntries(groups.map((group) => [group, format(valueOf(group, day) as number)])) })),
+      };
+    };
+
+    await open('#/charts');
+    await page.locator('#series-metric option[value="' + COUNT_METRIC + '"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Metric', { exact: true }).selectOption(COUNT_METRIC);
+    await page.waitForFunction((metric) => location.hash === `#/charts?metric=${metric}&group=labels.Region`, COUNT_METRIC);
+    await page.locator('#chart-over-time').waitFor();
+
+    const byRegion = await api('inventory/v1/metric-data/analyze', analyze('labels.Region'));
+    expect(lastAnalyzeRequest()).toEqual(analyze('labels.Region'));
+    // today's values count every instance, by the synthetic plugin's regions; 10 days ago half of them; 40 days ago is out of range
+    expect(byRegion.results.filter((row: JsonRecord) => row.date === daysAgo(0)).reduce((sum: number, row: JsonRecord) => sum + row.value, 0)).toBe(instances);
+    expect(new Set(byRegion.results.map((row: JsonRecord) => row.date))).toEqual(new Set([daysAgo(10), daysAgo(0)]));
+    expect(new Set(byRegion.results.map((row: JsonRecord) => row.group))).toEqual(new Set(REGIONS));
+    const regionView = expectedView(byRegion.results);
+    expect(await chartOverTime()).toEqual(regionView.chart);
+    expect(await readTable(page, '#chart-table-over-time')).toEqual(regionView.table);
+    await screenshot('charts-over-time');
+
+    // grouped by another of the metric's labels: one line per account
+    await page.getByLabel('Group by', { exact: true }).selectOption('labels.Account');
+    await page.waitForFunction((metric) => location.hash === `#/charts?metric=${metric}&group=labels.Account`, COUNT_METRIC);
+    await page.waitForFunction(() => (window as LooseJson).Chart.getChart(document.getElementById('chart-over-time'))?.data.datasets[0]?.label === '111111111111');
+    const byAccount = await api('inventory/v1/metric-data/analyze', analyze('labels.Account'));
+    expect(lastAnalyzeRequest()).toEqual(analyze('labels.Account'));
+    expect(new Set(byAccount.results.map((row: JsonRecord) => row.group))).toEqual(new Set(ACCOUNTS));
+    const accountView = expectedView(byAccount.results);
+    expect(await chartOverTime()).toEqual(accountView.chart);
+    expect(await readTable(page, '#chart-table-over-time')).toEqual(accountView.table);
   });
 
   it('sends the chosen domain as x-domain-id (a system token acts for it): another domain sees none of these collectors; signing out forgets the token', async () => {
