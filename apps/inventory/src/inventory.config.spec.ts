@@ -1,4 +1,4 @@
-import { loadInventoryConfig, parsePluginSeeds } from './inventory.config';
+import { hasRole, loadInventoryConfig, parsePluginSeeds } from './inventory.config';
 
 describe('inventory configuration', () => {
   it('has working defaults for the embedded stack', () => {
@@ -18,5 +18,34 @@ describe('inventory configuration', () => {
       { plugin_id: 'files', service_type: 'STORAGE', endpoint: 'storage:50062' },
     ]);
     expect(() => parsePluginSeeds('synthetic@127.0.0.1:50061')).toThrow('INVENTORY_PLUGINS');
+  });
+
+  it('reads INVENTORY_ROLES (default: all three), refuses an unknown role, and keeps WORKER_ENABLED=false as a deprecated alias', () => {
+    const roles = (env: NodeJS.ProcessEnv) => [...loadInventoryConfig(env).roles].sort();
+    expect(roles({})).toEqual(['api', 'scheduler', 'worker']);
+    expect(roles({ INVENTORY_ROLES: 'worker' })).toEqual(['worker']);
+    expect(roles({ INVENTORY_ROLES: ' api , scheduler ' })).toEqual(['api', 'scheduler']);
+    expect(roles({ WORKER_ENABLED: 'false' })).toEqual(['api', 'scheduler']);
+    expect(roles({ WORKER_ENABLED: 'false', INVENTORY_ROLES: 'worker' })).toEqual(['worker']);
+    expect(() => loadInventoryConfig({ INVENTORY_ROLES: 'api,workers' })).toThrow(/INVENTORY_ROLES: expected a comma list of api, worker, scheduler; unknown: workers/);
+    expect(() => loadInventoryConfig({ INVENTORY_ROLES: ' , ' })).toThrow(/INVENTORY_ROLES/);
+    const config = loadInventoryConfig({ INVENTORY_ROLES: 'worker' });
+    expect([hasRole(config, 'api'), hasRole(config, 'worker'), hasRole(config, 'scheduler')]).toEqual([false, true, false]);
+  });
+
+  it('reads the orchestration settings with their defaults', () => {
+    expect(loadInventoryConfig({})).toMatchObject({
+      shutdownGraceMs: 10_000,
+      collectIdleTimeoutMs: 300_000,
+      jobTimeoutSeconds: 7200,
+      whenRunning: 'supersede',
+      worker: { domainMaxRunningTasks: 0 },
+    });
+    expect(loadInventoryConfig({ COLLECT_WHEN_RUNNING: 'refuse', SHUTDOWN_GRACE_SECONDS: '3', DOMAIN_MAX_RUNNING_TASKS: '20' })).toMatchObject({
+      whenRunning: 'refuse',
+      shutdownGraceMs: 3000,
+      worker: { domainMaxRunningTasks: 20 },
+    });
+    expect(() => loadInventoryConfig({ COLLECT_WHEN_RUNNING: 'queue', JOB_TIMEOUT_SECONDS: '0' })).toThrow(/JOB_TIMEOUT_SECONDS[\s\S]*COLLECT_WHEN_RUNNING/);
   });
 });

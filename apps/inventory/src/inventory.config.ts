@@ -1,6 +1,31 @@
 import { z } from 'zod';
 import { envAddress, envBool, envInt, parseConfig } from '@cloud-inventory/config';
 
+/** What one inventory process does (INVENTORY_ROLES); any number of processes share one PostgreSQL. */
+export const INVENTORY_ROLES = ['api', 'worker', 'scheduler'] as const;
+export type InventoryRole = (typeof INVENTORY_ROLES)[number];
+
+/** What a collect does when the collector still has a job running (COLLECT_WHEN_RUNNING). */
+export const WHEN_RUNNING = ['supersede', 'refuse', 'skip'] as const;
+export type WhenRunning = (typeof WHEN_RUNNING)[number];
+
+const rolesList = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined) return undefined;
+    const roles = value
+      .split(',')
+      .map((role) => role.trim())
+      .filter((role) => role.length > 0);
+    const unknown = roles.filter((role) => !(INVENTORY_ROLES as readonly string[]).includes(role));
+    if (roles.length === 0 || unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `expected a comma list of ${INVENTORY_ROLES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}` });
+      return z.NEVER;
+    }
+    return new Set(roles as InventoryRole[]);
+  });
+
 const schema = z.object({
   INVENTORY_GRPC_LISTEN: envAddress('0.0.0.0:50051'),
   INVENTORY_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -26,7 +51,12 @@ const schema = z.object({
   DOMAIN_MAX_SECRETS: envInt(10_000, 1, 10_000_000),
   /** Plugins known at start: id=collector|storage@host:port, comma separated. */
   INVENTORY_PLUGINS: z.string().default(''),
+  /** Comma list of api, worker, scheduler (default: all three). */
+  INVENTORY_ROLES: rolesList,
+  /** Deprecated: WORKER_ENABLED=false is INVENTORY_ROLES=api,scheduler (read only when INVENTORY_ROLES is unset). */
   WORKER_ENABLED: envBool(true),
+  /** SIGTERM: running batches commit, tasks are handed back, and the process exits within this. */
+  SHUTDOWN_GRACE_SECONDS: envInt(10, 1, 3600),
   /** Job tasks one inventory process runs at once. */
   WORKER_CONCURRENCY: envInt(4, 1, 256),
   QUEUE_POLL_MS: envInt(1000, 50, 60_000),
@@ -34,6 +64,16 @@ const schema = z.object({
   TASK_MAX_ATTEMPTS: envInt(3, 1, 100),
   /** Deadline of one collect stream. */
   COLLECT_DEADLINE_SECONDS: envInt(3600, 1, 7 * 24 * 3600),
+  /** A collect stream that sends nothing for this long is cut off (the task ends TIMEOUT). */
+  COLLECT_IDLE_TIMEOUT_SECONDS: envInt(300, 1, 7 * 24 * 3600),
+  /** A job still running this long after it was created ends TIMEOUT (Cloudforet: 2 hours); a collector's job_timeout overrides it. */
+  JOB_TIMEOUT_SECONDS: envInt(7200, 1, 30 * 24 * 3600),
+  /** How often a worker ends timed-out jobs and folds task endings left unfolded. */
+  SWEEP_INTERVAL_MS: envInt(1000, 50, 60_000),
+  /** What Collector.collect does while the collector's job (same secret and workspace) still runs. */
+  COLLECT_WHEN_RUNNING: z.enum(WHEN_RUNNING).default('supersede'),
+  /** Tasks of one domain running at once across all workers (0: no limit). */
+  DOMAIN_MAX_RUNNING_TASKS: envInt(0, 0, 1_000_000),
   /** Deadline of unary plugin calls (init, verify, get_tasks, export). */
   PLUGIN_CALL_DEADLINE_SECONDS: envInt(30, 1, 3600),
   INGEST_BATCH_SIZE: envInt(1000, 1, 10_000),
@@ -112,14 +152,20 @@ export interface InventoryConfig {
     secretsPerDomain: number;
   };
   plugins: PluginSeed[];
+  roles: ReadonlySet<InventoryRole>;
+  shutdownGraceMs: number;
   worker: {
-    enabled: boolean;
     concurrency: number;
     pollMs: number;
     leaseSeconds: number;
     maxAttempts: number;
+    sweepIntervalMs: number;
+    domainMaxRunningTasks: number;
   };
   collectDeadlineMs: number;
+  collectIdleTimeoutMs: number;
+  jobTimeoutSeconds: number;
+  whenRunning: WhenRunning;
   pluginCallDeadlineMs: number;
   ingest: {
     batchSize: number;
@@ -200,14 +246,20 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       secretsPerDomain: c.DOMAIN_MAX_SECRETS,
     },
     plugins: parsePluginSeeds(c.INVENTORY_PLUGINS),
+    roles: c.INVENTORY_ROLES ?? new Set(INVENTORY_ROLES.filter((role) => role !== 'worker' || c.WORKER_ENABLED)),
+    shutdownGraceMs: c.SHUTDOWN_GRACE_SECONDS * 1000,
     worker: {
-      enabled: c.WORKER_ENABLED,
       concurrency: c.WORKER_CONCURRENCY,
       pollMs: c.QUEUE_POLL_MS,
       leaseSeconds: c.TASK_LEASE_SECONDS,
       maxAttempts: c.TASK_MAX_ATTEMPTS,
+      sweepIntervalMs: c.SWEEP_INTERVAL_MS,
+      domainMaxRunningTasks: c.DOMAIN_MAX_RUNNING_TASKS,
     },
     collectDeadlineMs: c.COLLECT_DEADLINE_SECONDS * 1000,
+    collectIdleTimeoutMs: c.COLLECT_IDLE_TIMEOUT_SECONDS * 1000,
+    jobTimeoutSeconds: c.JOB_TIMEOUT_SECONDS,
+    whenRunning: c.COLLECT_WHEN_RUNNING,
     pluginCallDeadlineMs: c.PLUGIN_CALL_DEADLINE_SECONDS * 1000,
     ingest: {
       batchSize: c.INGEST_BATCH_SIZE,
@@ -242,6 +294,11 @@ function tlsConfig(certFile: string | undefined, keyFile: string | undefined, pl
     throw new Error('Invalid configuration:\n  INVENTORY_TLS_CERT_FILE, INVENTORY_TLS_KEY_FILE: give both or neither');
   }
   return { certFile, keyFile, pluginCaFile };
+}
+
+/** Whether this process runs `role` (INVENTORY_ROLES). */
+export function hasRole(config: Pick<InventoryConfig, 'roles'>, role: InventoryRole): boolean {
+  return config.roles.has(role);
 }
 
 export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');

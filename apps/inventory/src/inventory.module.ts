@@ -13,7 +13,7 @@ import { CoreModule } from './core.module';
 import { DatabaseRuntime } from './database/database-runtime';
 import { HealthHttpController } from './health/health.http-controller';
 import { IngestModule } from './ingest/ingest.module';
-import { InventoryConfig } from './inventory.config';
+import { InventoryConfig, hasRole } from './inventory.config';
 import { JobTaskModule } from './job-task/job-task.module';
 import { JobModule } from './job/job.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -24,7 +24,12 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 import { SecretCipher } from './secret/secret-cipher';
 import { SecretModule } from './secret/secret.module';
 
-/** The whole app; the modules in the order of the one-way graph (src/README.md). */
+/**
+ * The whole app; the modules in the order of the one-way graph (src/README.md). The roles of
+ * INVENTORY_ROLES decide what runs: `api` adds the edge controllers and the console (bootstrap.ts
+ * serves the API's gRPC services and HTTP routes only then), `worker` starts the task workers and
+ * the sweeper (collect/), `scheduler` adds the scheduler's module. Health is always served.
+ */
 @Module({})
 export class InventoryModule {
   static forRoot(config: InventoryConfig, database: DatabaseRuntime, cipher: SecretCipher, auth: AuthRuntime): DynamicModule {
@@ -43,10 +48,10 @@ export class InventoryModule {
         IngestModule,
         MetricModule,
         CollectModule,
+        // schedules and retention run only where the `scheduler` role is (their services check it)
         SchedulerModule,
         RetentionModule,
-        ApiModule,
-        ConsoleModule,
+        ...(hasRole(config, 'api') ? [ApiModule, ConsoleModule] : []),
         ObservabilityModule,
       ],
       controllers: [HealthController, HealthHttpController],

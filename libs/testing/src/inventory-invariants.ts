@@ -44,32 +44,52 @@ const RULES: { rule: string; sql: string; describe: (row: JsonRecord) => string 
       `is stored ${row.ids.length} times (${row.ids.join(', ')})`,
   },
 
-  // a job's counters are its tasks, counted
+  // a job's counters are its tasks, counted: on the job, or recorded and not yet folded into it
   {
-    rule: "a job's counters equal its stored tasks",
+    rule: "a job's counters, with its endings not yet folded, equal its stored tasks",
     sql: `SELECT j.job_id, j.status, j.total_tasks, j.success_tasks, j.failure_tasks, j.remained_tasks,
+                 coalesce(e.succeeded, 0) AS unfolded_succeeded, coalesce(e.failed, 0) AS unfolded_failed,
                  count(t.job_task_id)::int AS tasks,
                  count(*) FILTER (WHERE t.status = 'SUCCESS')::int AS succeeded,
                  count(*) FILTER (WHERE t.status NOT IN ${OPEN_TASK} AND t.status <> 'SUCCESS')::int AS failed,
                  count(*) FILTER (WHERE t.status IN ${OPEN_TASK})::int AS open
-            FROM job j LEFT JOIN job_task t ON t.job_id = j.job_id
-           GROUP BY j.job_id
+            FROM job j
+            LEFT JOIN job_task t ON t.job_id = j.job_id
+            LEFT JOIN (SELECT job_id, count(*) FILTER (WHERE succeeded)::int AS succeeded, count(*) FILTER (WHERE NOT succeeded)::int AS failed
+                         FROM job_task_ending GROUP BY job_id) e ON e.job_id = j.job_id
+           GROUP BY j.job_id, e.succeeded, e.failed
           HAVING j.total_tasks <> count(t.job_task_id)
-              OR j.success_tasks <> count(*) FILTER (WHERE t.status = 'SUCCESS')
-              OR j.failure_tasks <> count(*) FILTER (WHERE t.status NOT IN ${OPEN_TASK} AND t.status <> 'SUCCESS')
-              OR j.remained_tasks <> count(*) FILTER (WHERE t.status IN ${OPEN_TASK})`,
+              OR j.success_tasks + coalesce(e.succeeded, 0) <> count(*) FILTER (WHERE t.status = 'SUCCESS')
+              OR j.failure_tasks + coalesce(e.failed, 0) <> count(*) FILTER (WHERE t.status NOT IN ${OPEN_TASK} AND t.status <> 'SUCCESS')
+              OR j.remained_tasks - coalesce(e.succeeded, 0) - coalesce(e.failed, 0) <> count(*) FILTER (WHERE t.status IN ${OPEN_TASK})`,
     describe: (row) =>
-      `job ${row.job_id} says total/success/failure/remained ${row.total_tasks}/${row.success_tasks}/${row.failure_tasks}/${row.remained_tasks}, ` +
-      `its tasks are ${row.tasks}/${row.succeeded}/${row.failed}/${row.open}`,
+      `job ${row.job_id} says total/success/failure/remained ${row.total_tasks}/${row.success_tasks}/${row.failure_tasks}/${row.remained_tasks} ` +
+      `(+${row.unfolded_succeeded} succeeded, +${row.unfolded_failed} failed not folded yet), its tasks are ${row.tasks}/${row.succeeded}/${row.failed}/${row.open}`,
   },
   {
-    rule: 'a job ends once its last task ends, SUCCESS only without a failed task',
-    sql: `SELECT job_id, status, remained_tasks, failure_tasks, finished_at IS NOT NULL AS finished FROM job
-           WHERE (remained_tasks = 0) <> (status <> 'IN_PROGRESS')
+    rule: 'each ending is recorded once, for a task that has ended',
+    sql: `SELECT e.job_task_id, count(*)::int AS records, min(t.status) AS status FROM job_task_ending e
+            LEFT JOIN job_task t ON t.job_task_id = e.job_task_id
+           GROUP BY e.job_task_id
+          HAVING count(*) > 1 OR min(t.status) IS NULL OR min(t.status) IN ${OPEN_TASK}`,
+    describe: (row) => `task ${row.job_task_id} (${row.status ?? 'missing'}) has ${row.records} ending record(s)`,
+  },
+  {
+    rule: 'a job (its endings folded) ends once its last task ends, SUCCESS only without a failed task',
+    sql: `SELECT job_id, status, remained_tasks, failure_tasks, finished_at IS NOT NULL AS finished FROM job j
+           WHERE NOT EXISTS (SELECT 1 FROM job_task_ending e WHERE e.job_id = j.job_id)
+             AND ((remained_tasks = 0) <> (status <> 'IN_PROGRESS')
               OR (remained_tasks = 0) <> (finished_at IS NOT NULL)
               OR (status = 'SUCCESS' AND failure_tasks > 0)
-              OR (status = 'FAILURE' AND failure_tasks = 0)`,
+              OR (status = 'FAILURE' AND failure_tasks = 0))`,
     describe: (row) => `job ${row.job_id} is ${row.status} (finished_at ${row.finished ? 'set' : 'unset'}) with ${row.remained_tasks} task(s) left and ${row.failure_tasks} failed`,
+  },
+  {
+    rule: 'a job stopped (CANCELED, TIMEOUT) has no task left open',
+    sql: `SELECT j.job_id, j.status, count(*)::int AS open FROM job j JOIN job_task t ON t.job_id = j.job_id
+           WHERE j.status IN ('CANCELED', 'TIMEOUT') AND t.status IN ${OPEN_TASK}
+           GROUP BY j.job_id, j.status`,
+    describe: (row) => `job ${row.job_id} is ${row.status} with ${row.open} task(s) still open`,
   },
   {
     rule: 'a task is queued while, and only while, it has not ended',
@@ -150,9 +170,10 @@ const RULES: { rule: string; sql: string; describe: (row: JsonRecord) => string 
 /**
  * Checks the inventory's database against the invariants every collect must keep (see RULES):
  * each resource stored once (one live row per identity; per reference.resource_id within a
- * collector and secret), jobs' and tasks' counters equal what is stored, no task left unqueued or
- * queued after its end, and resources disconnected only by the last, successful split of their
- * secret. Returns one sentence per violation, [] when everything holds.
+ * collector and secret), jobs' and tasks' counters equal what is stored (endings not yet folded
+ * into their job included), no task left unqueued or queued after its end, a stopped job with no
+ * open task, and resources disconnected only by the last, successful split of their secret.
+ * Returns one sentence per violation, [] when everything holds.
  *
  * It assumes what every test of ours does: two collectors never collect the same resources (the
  * created counts are summed per collector) and jobs are deleted only with their collector.

@@ -3,7 +3,6 @@ import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { CollectService } from '../collect/collect.service';
-import { collectFromApi } from './api-collect';
 import { ScopeResolver } from '../common/scope-resolver';
 import { CollectorService } from '../collector/collector.service';
 
@@ -51,6 +50,6 @@ export class CollectorGrpcController implements inventoryV1.CollectorController 
 
   async collect(request: inventoryV1.CollectRequest, metadata?: Metadata) {
     const scope = this.scopes.fromMetadata(metadata);
-    return collectFromApi(this.collects, await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
+    return this.collects.collectFromApi(await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Headers } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { CollectDeletionService } from '../collect/collect-deletion.service';
 import { CollectService } from '../collect/collect.service';
-import { collectFromApi } from './api-collect';
 import { RpcRoute, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
 import { CollectorService } from '../collector/collector.service';
@@ -64,6 +63,6 @@ export class CollectorHttpController {
   @RpcRoute('collect')
   async collect(@Body(protoBody(`${T}CollectRequest`)) request: inventoryV1.CollectRequest, @Headers() headers: HeaderMap) {
     const scope = this.scopes.fromHeaders(headers);
-    return collectFromApi(this.collects, await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
+    return this.collects.collectFromApi(await this.collectors.load(request.collector_id, scope), request.secret_id, scope.user_projects);
   }
 }

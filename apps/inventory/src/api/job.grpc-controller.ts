@@ -2,7 +2,9 @@ import { Controller } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { CollectDeletionService } from '../collect/collect-deletion.service';
+import { JobStopper } from '../collect/job-stopper';
 import { ScopeResolver } from '../common/scope-resolver';
+import { toJobInfo } from '../job/job.mapper';
 import { JobService } from '../job/job.service';
 
 @Controller()
@@ -11,6 +13,7 @@ export class JobGrpcController implements inventoryV1.JobController {
   constructor(
     private readonly jobs: JobService,
     private readonly deletions: CollectDeletionService,
+    private readonly stopper: JobStopper,
     private readonly scopes: ScopeResolver,
   ) {}
 
@@ -32,5 +35,9 @@ export class JobGrpcController implements inventoryV1.JobController {
 
   stat(request: inventoryV1.JobStatQuery, metadata?: Metadata) {
     return this.jobs.stat(request, this.scopes.fromMetadata(metadata));
+  }
+
+  async cancel(request: inventoryV1.JobRequest, metadata?: Metadata) {
+    return toJobInfo(await this.stopper.cancel(request.job_id, this.scopes.fromMetadata(metadata)));
   }
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Headers, Query } from '@nestjs/common';
 import { inventoryV1 } from '@cloud-inventory/proto';
 import { CollectDeletionService } from '../collect/collect-deletion.service';
+import { JobStopper } from '../collect/job-stopper';
 import { RpcRoute, inventoryProtoJson, protoBody } from '../common/proto-http';
 import { ScopeResolver } from '../common/scope-resolver';
+import { toJobInfo } from '../job/job.mapper';
 import { JobService } from '../job/job.service';
 
 const T = 'spaceone.api.inventory.v1.';
@@ -13,6 +15,7 @@ export class JobHttpController {
   constructor(
     private readonly jobs: JobService,
     private readonly deletions: CollectDeletionService,
+    private readonly stopper: JobStopper,
     private readonly scopes: ScopeResolver,
   ) {}
 
@@ -40,6 +43,12 @@ export class JobHttpController {
   @RpcRoute('job/stat')
   stat(@Body(protoBody(`${T}JobStatQuery`)) request: inventoryV1.JobStatQuery, @Headers() headers: HeaderMap) {
     return this.jobs.stat(request, this.scopes.fromHeaders(headers));
+  }
+
+  /** Ours (see job.proto): ends a running job CANCELED; of an ended job, its current state. */
+  @RpcRoute('job/cancel')
+  async cancel(@Body(protoBody(`${T}JobRequest`)) request: inventoryV1.JobRequest, @Headers() headers: HeaderMap) {
+    return toJobInfo(await this.stopper.cancel(request.job_id, this.scopes.fromHeaders(headers)));
   }
 
   /** The older route of the seeds: POST /inventory/v1/jobs/search. */

@@ -2,13 +2,12 @@ import { ErrorCode } from '@cloud-inventory/grpc';
 import { CollectorRepository } from '../collector/collector.repository';
 import { IngestRepository } from '../ingest/ingest.repository';
 import { JobTaskRepository } from '../job-task/job-task.repository';
-import { TaskStateRepository } from '../job-task/task-state.repository';
 import { JobRepository } from '../job/job.repository';
+import { collectParts } from '../testing/collect-parts';
 import { ingestContextOf, instance, itemsOf } from '../testing/cloud-services';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
 import { CollectDeletionService } from './collect-deletion.service';
-import { TaskEnding } from './task-ending';
 
 describe('CollectDeletionService against PostgreSQL', () => {
   let db: MigratedDatabase;
@@ -17,15 +16,16 @@ describe('CollectDeletionService against PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    const states = new TaskStateRepository(db.dataSource, testConfig());
-    ingest = new IngestRepository(db.dataSource, testConfig(), states);
+    const parts = collectParts(db.dataSource, testConfig());
+    ingest = parts.ingest;
     deletions = new CollectDeletionService(
       db.dataSource,
       new CollectorRepository(db.dataSource),
       new JobRepository(db.dataSource),
       new JobTaskRepository(db.dataSource),
       ingest,
-      new TaskEnding(db.dataSource, states, ingest),
+      parts.ending,
+      parts.states,
     );
   });
 

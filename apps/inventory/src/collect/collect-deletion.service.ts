@@ -7,12 +7,15 @@ import { CollectorRepository } from '../collector/collector.repository';
 import { IngestRepository } from '../ingest/ingest.repository';
 import { JobTaskRepository } from '../job-task/job-task.repository';
 import { TaskErrorCode } from '../job-task/task-error-code';
+import { TaskStateRepository } from '../job-task/task-state.repository';
 import { JobRepository } from '../job/job.repository';
 import { TaskEnding } from './task-ending';
 
 /**
  * Deletions that reach across a collect's records: a collector with its jobs, a job, a job task.
- * Each keeps the queue, the seen-rows and the job's counters consistent; resources stay.
+ * Each keeps the queue, the seen-rows and the job's counters consistent; resources stay. Workers
+ * running a deleted job's tasks are told to stop their streams (what they would still write is
+ * refused: the task is gone).
  */
 @Injectable()
 export class CollectDeletionService {
@@ -23,6 +26,7 @@ export class CollectDeletionService {
     private readonly jobTasks: JobTaskRepository,
     private readonly ingest: IngestRepository,
     private readonly ending: TaskEnding,
+    private readonly states: TaskStateRepository,
   ) {}
 
   /** Deletes the collector with its jobs and their tasks; resources it collected stay. */
@@ -34,6 +38,7 @@ export class CollectDeletionService {
       }
       const jobIds = await this.jobs.deleteByCollector(manager, scope.domain_id, collectorId);
       await this.ingest.forgetSeen(manager, jobIds);
+      await this.states.notifyStopped(manager, jobIds);
     });
   }
 
@@ -43,6 +48,7 @@ export class CollectDeletionService {
     const deleted = await this.dataSource.transaction(async (manager) => {
       if (!(await this.jobs.delete(manager, rowScope(scope), jobId))) return false;
       await this.ingest.forgetSeen(manager, [jobId]);
+      await this.states.notifyStopped(manager, [jobId]);
       return true;
     });
     if (!deleted) throw AppError.notFound('Job', 'job_id', jobId);

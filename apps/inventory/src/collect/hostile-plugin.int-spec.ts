@@ -107,7 +107,7 @@ describe('A hostile collector plugin, against PostgreSQL and the real task runne
     runner = new TaskRunner(
       config,
       states,
-      new TaskEnding(db.dataSource, states, ingest),
+      new TaskEnding(db.dataSource, states, ingest, new CollectorRepository(db.dataSource), new StorageExporters(registry, clients)),
       ingest,
       new CollectorRepository(db.dataSource),
       secretRepository,

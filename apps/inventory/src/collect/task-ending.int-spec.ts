@@ -1,8 +1,10 @@
 import { IngestRepository } from '../ingest/ingest.repository';
-import { TaskStateRepository } from '../job-task/task-state.repository';
+import { collectParts } from '../testing/collect-parts';
 import { ingestContextOf, instance, itemsOf } from '../testing/cloud-services';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
+import { inventoryInvariantViolations } from '@cloud-inventory/testing';
+import { DataSource } from 'typeorm';
 import { TaskEnding } from './task-ending';
 
 describe('TaskEnding against PostgreSQL', () => {
@@ -12,10 +14,7 @@ describe('TaskEnding against PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createMigratedDatabase();
-    const config = testConfig({ disconnectedDeleteAfter: 2 });
-    const states = new TaskStateRepository(db.dataSource, config);
-    ingest = new IngestRepository(db.dataSource, config, states);
-    ending = new TaskEnding(db.dataSource, states, ingest);
+    ({ ingest, ending } = collectParts(db.dataSource, testConfig({ disconnectedDeleteAfter: 2 })));
   });
 
   afterAll(() => db.close());
@@ -94,5 +93,77 @@ describe('TaskEnding against PostgreSQL', () => {
     expect(await ending.finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' })).toMatchObject({ jobFinished: true });
     expect(await ending.finish(id, { status: 'FAILURE', leaseOwner: 'worker-1' })).toBeNull();
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'SUCCESS', success_tasks: 1, failure_tasks: 0 });
+  });
+
+  describe('at scale: endings that never wait for each other', () => {
+    /** Every ending of a job told to the storage plugin (the fold that finishes it), per job. */
+    let finishedJobs: string[];
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      finishedJobs = [];
+      spy = jest.spyOn(TaskEnding.prototype as any, 'jobFinished').mockImplementation(async (job: any) => void finishedJobs.push(job.job_id));
+    });
+    afterEach(() => spy.mockRestore());
+
+    it('ends 2,000 tasks of one job from 8 pools at once, each twice: exact counters, finished once, each complete secret disconnected once', async () => {
+      const collectorId = 'collector-scale';
+      const workspaceId = 'ws-scale';
+      const secrets = Array.from({ length: 10 }, (_, i) => `secret-scale-${i}`);
+      // a first run: 4 resources per secret, all of them seen
+      const first = await createJob(db.dataSource, { count: 10, leaseOwner: 'worker-1', collectorId, workspaceId, secrets });
+      for (const [i] of secrets.entries()) {
+        await ingest.writeBatch(ingestContextOf(first, i), itemsOf(first, [0, 1, 2, 3].map((n) => instance(i * 100 + n))), []);
+      }
+      for (const task of first.tasks) await ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
+      // the second run: 200 splits per secret; each secret's first split sees 2 of its 4 resources; one split of the last secret fails
+      const job = await createJob(db.dataSource, { count: 2000, leaseOwner: 'worker-1', collectorId, workspaceId, secrets });
+      for (const [i] of secrets.entries()) {
+        await ingest.writeBatch(ingestContextOf(job, i), itemsOf(job, [0, 1].map((n) => instance(i * 100 + n))), []);
+      }
+      const failing = job.tasks[1999].job_task_id; // of secret 9
+      const pools: DataSource[] = await Promise.all(Array.from({ length: 8 }, () => db.connect(4)));
+      const enders = pools.map((pool) => collectParts(pool, testConfig({ disconnectedDeleteAfter: 2 })).ending);
+      const results = await Promise.all(
+        job.tasks.flatMap((task, i) =>
+          [0, 1].map((copy) =>
+            enders[(i + copy * 3) % 8].finish(task.job_task_id, { status: task.job_task_id === failing ? 'FAILURE' : 'SUCCESS', leaseOwner: 'worker-1' }),
+          ),
+        ),
+      );
+      expect(results.filter((result) => result !== null)).toHaveLength(2000);
+      expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'FAILURE', remained_tasks: 0, success_tasks: 1999, failure_tasks: 1 });
+      expect(finishedJobs).toEqual([first.jobId, job.jobId]);
+      const disconnecting = await db.dataSource.query(
+        `SELECT secret_id, count(*)::int AS tasks, sum(disconnected_count)::int AS disconnected FROM job_task
+          WHERE job_id = $1 AND disconnected_count > 0 GROUP BY secret_id ORDER BY secret_id`,
+        [job.jobId],
+      );
+      expect(disconnecting).toEqual(secrets.slice(0, 9).map((secret_id) => ({ secret_id, tasks: 1, disconnected: 2 })));
+      expect(await inventoryInvariantViolations(db.database.url)).toEqual([]);
+    });
+
+    it('counts each task once when its job is canceled while its tasks end: a canceled run keeps what it wrote and disconnects nothing', async () => {
+      const collectorId = 'collector-race';
+      const job = await createJob(db.dataSource, { count: 400, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-race', secrets: ['secret-race'] });
+      await ingest.writeBatch(ingestContextOf(job), itemsOf(job, [instance(1), instance(2)]), []);
+      const pools: DataSource[] = await Promise.all(Array.from({ length: 4 }, () => db.connect(4)));
+      const parts = pools.map((pool) => collectParts(pool, testConfig()));
+      const endings = job.tasks.map((task, i) => parts[i % 4].ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }));
+      const canceled = parts[0].stopper.cancel(job.jobId, { domain_id: job.domainId });
+      await Promise.all([...endings, canceled]);
+      await parts[1].ending.foldJob(job.jobId);
+
+      const row = await jobRow(db.dataSource, job.jobId);
+      const [tasks] = await db.dataSource.query(
+        `SELECT count(*) FILTER (WHERE status = 'SUCCESS')::int AS succeeded, count(*) FILTER (WHERE status = 'CANCELED')::int AS canceled,
+                sum(created_count)::int AS created, sum(disconnected_count)::int AS disconnected FROM job_task WHERE job_id = $1`,
+        [job.jobId],
+      );
+      expect(row).toMatchObject({ status: 'CANCELED', remained_tasks: 0, success_tasks: tasks.succeeded, failure_tasks: tasks.canceled });
+      expect(tasks.succeeded + tasks.canceled).toBe(400);
+      expect(tasks).toMatchObject({ created: 2, disconnected: 0 });
+      expect(finishedJobs).toEqual([job.jobId]);
+      expect(await inventoryInvariantViolations(db.database.url)).toEqual([]);
+    });
   });
 });

@@ -1,48 +1,143 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CollectorRepository } from '../collector/collector.repository';
 import { IngestRepository } from '../ingest/ingest.repository';
 import { JobTaskEntity } from '../job-task/job-task.entity';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { JobEntity } from '../job/job.entity';
+import { MetricRunner } from '../metric/metric-runner';
 import { countFinishedTask } from './collect.metrics';
+import { StorageExporter, StorageExporters } from './storage-exporter';
 
 export interface FinishedTask {
   task: JobTaskEntity;
-  job: JobEntity;
-  /** This ending brought the job's remained_tasks to 0. */
+  /** The job as the fold after this ending left it; null when another fold counted the ending. */
+  job: JobEntity | null;
+  /** The fold after this ending brought the job's remained_tasks to 0. */
   jobFinished: boolean;
 }
 
+/** One fold's outcome. */
+export interface FoldResult {
+  locked: boolean;
+  consumed: number;
+  job: JobEntity | null;
+  /** This fold brought remained_tasks to 0. */
+  finished: boolean;
+  /** Tasks whose counts the fold's disconnections changed. */
+  disconnectedBy: Map<string, JobTaskEntity>;
+}
+
 /**
- * Ends a task, as one transaction: the state machine's ending (job-task: the task once, counted
- * on its job under the job's lock); after the last successful task of a secret in the job, the
- * disconnection of the secret's resources the job did not see (ingest), counted on the task; and,
- * when the job is finished, its seen-rows dropped. All of it commits or none of it does.
+ * Ends tasks and folds their endings into their jobs.
+ *
+ * Ending a task is one transaction: the task moves once and its ending is recorded (job-task's
+ * state machine), then, in the same transaction, a fold is tried on the job's row with SKIP
+ * LOCKED. A fold counts every recorded ending on the job in one statement; after the last
+ * successful task of a secret it disconnects the secret's resources the job did not see (ingest),
+ * counted on that task, and when the job is finished it drops its seen-rows. All of a fold commits
+ * or none of it does.
+ *
+ * No ending waits for another: an ending whose fold finds the job's row taken leaves its record
+ * to the holder, and every holder looks again once it has committed (a record committed while it
+ * held the row was not in its snapshot and its writer skipped). The sweep (collect-sweeper.ts)
+ * folds what a crashed process left. The fold that finishes a job tells the storage plugin.
  */
 @Injectable()
 export class TaskEnding {
+  private readonly logger = new Logger(TaskEnding.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly states: TaskStateRepository,
     private readonly ingest: IngestRepository,
+    private readonly collectors: CollectorRepository,
+    private readonly exporters: StorageExporters,
+    @Optional() private readonly metrics?: MetricRunner,
   ) {}
 
-  /** Ends a task (once); null when the task had already ended or is not ours. */
-  async finish(jobTaskId: string, outcome: TaskOutcome): Promise<FinishedTask | null> {
-    const finished = await this.dataSource.transaction(async (manager) => {
-      const ended = await this.states.end(manager, jobTaskId, outcome);
-      if (!ended) return null;
-      let task = ended.task;
-      if (task.status === 'SUCCESS' && ended.unfinishedSiblings === 0) {
-        const counts = await this.ingest.disconnectUnseen(manager, task);
-        if (counts.disconnected > 0 || counts.deleted > 0) task = await this.states.addEndingCounts(manager, task.job_task_id, counts);
-      }
-      const job = ended.job;
-      const jobFinished = job.remained_tasks === 0;
-      if (jobFinished) await this.ingest.forgetSeen(manager, [job.job_id]);
-      return { task, job, jobFinished };
+  /**
+   * Ends a task (once); null when the task had already ended or is not ours. `exporter` is the
+   * task's storage exporter, used when its ending finishes the job (else it is resolved).
+   */
+  async finish(jobTaskId: string, outcome: TaskOutcome, exporter?: StorageExporter): Promise<FinishedTask | null> {
+    const ended = await this.dataSource.transaction(async (manager) => {
+      const result = await this.states.end(manager, jobTaskId, outcome);
+      if (!result) return null;
+      const fold = await this.fold(manager, result.task.job_id);
+      return { task: fold.disconnectedBy.get(jobTaskId) ?? result.task, fold };
     });
-    if (finished) countFinishedTask(finished.task);
-    return finished;
+    if (!ended) return null;
+    const { task, fold } = ended;
+    countFinishedTask(task);
+    await this.afterFold(task.job_id, fold, exporter);
+    return { task, job: fold.job, jobFinished: fold.finished };
+  }
+
+  /**
+   * After the commit of a transaction that folded (`fold`): tells the storage plugin when the
+   * fold finished the job, and looks again for endings recorded while it held the job's row.
+   */
+  async afterFold(jobId: string, fold: FoldResult, exporter?: StorageExporter): Promise<void> {
+    if (fold.finished && fold.job) await this.jobFinished(fold.job, exporter);
+    if (fold.locked) await this.foldJob(jobId);
+  }
+
+  /**
+   * Folds a job's recorded endings until none is left or another fold holds its row (it then
+   * looks again after its own commit). Returns the job when one of these folds finished it.
+   */
+  async foldJob(jobId: string): Promise<JobEntity | null> {
+    let finished: JobEntity | null = null;
+    for (;;) {
+      if (!(await this.states.hasUnfolded(jobId))) return finished;
+      const fold = await this.dataSource.transaction((manager) => this.fold(manager, jobId));
+      if (fold.finished && fold.job) {
+        finished = fold.job;
+        await this.jobFinished(fold.job);
+      }
+      if (!fold.locked) return finished;
+    }
+  }
+
+  /**
+   * One fold in the caller's transaction, with the disconnections it calls for. The caller runs
+   * afterFold once its transaction has committed.
+   */
+  async fold(manager: EntityManager, jobId: string): Promise<FoldResult> {
+    const fold = await this.states.fold(manager, jobId);
+    const disconnectedBy = new Map<string, JobTaskEntity>();
+    const job = fold.job;
+    if (job) {
+      for (const secret of fold.completedSecrets) {
+        const counts = await this.ingest.disconnectUnseen(
+          manager,
+          { job_id: job.job_id, domain_id: job.domain_id, collector_id: job.collector_id, secret_id: secret.secret_id },
+          secret.finished_at,
+        );
+        if (counts.disconnected > 0 || counts.deleted > 0) {
+          disconnectedBy.set(secret.last_task_id, await this.states.addEndingCounts(manager, secret.last_task_id, counts));
+        }
+      }
+    }
+    const finished = job !== null && job.remained_tasks === 0;
+    if (finished) await this.ingest.forgetSeen(manager, [jobId]);
+    return { locked: fold.locked, consumed: fold.consumed, job, finished, disconnectedBy };
+  }
+
+  /** Tells the collector's storage plugin (if it names one) that the job has ended; a failure is logged. */
+  private async jobFinished(job: JobEntity, exporter?: StorageExporter): Promise<void> {
+    try {
+      let target = exporter;
+      if (!target) {
+        const collector = await this.collectors.findOne(job.domain_id, job.collector_id);
+        target = collector ? await this.exporters.forCollector(collector) : undefined;
+      }
+      await target?.exportJobFinished(job);
+    } catch (error) {
+      this.logger.warn(`job ${job.job_id} ended ${job.status}, but its storage plugin was not told: ${(error as Error).message}`);
+    }
+    // a job that changed resources recomputes today's metric data of its domain (failures are logged there)
+    if (this.metrics) await this.metrics.runAfterJob(job);
   }
 }

@@ -8,7 +8,7 @@ import { collectorOptionsOf } from '../collector/collector-options';
 import { CollectorEntity } from '../collector/collector.entity';
 import { CollectorRepository } from '../collector/collector.repository';
 import { Batch } from '../ingest/batcher';
-import { IngestAborted, runIngestPipeline } from '../ingest/ingest-pipeline';
+import { IngestAborted, StreamIdle, runIngestPipeline } from '../ingest/ingest-pipeline';
 import { IngestContext, IngestRepository, TaskLostError } from '../ingest/ingest.repository';
 import { normalizeResource } from '../ingest/resource-normalizer';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
@@ -17,7 +17,6 @@ import { TaskErrorCode } from '../job-task/task-error-code';
 import { ClaimedTask } from '../job-task/task-queue.repository';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { countPluginCallError } from '../plugin/plugin-call.metrics';
-import { MetricRunner } from '../metric/metric-runner';
 import { PluginClients } from '../plugin/plugin-clients';
 import { pluginCallError } from '../plugin/plugin-errors';
 import { PluginRegistryService } from '../plugin/plugin-registry.service';
@@ -29,15 +28,16 @@ import { StorageExporter, StorageExporters } from './storage-exporter';
 import { FinishedTask, TaskEnding } from './task-ending';
 import { TaskFailure, taskError } from './task-failure';
 
-/** Why a running task was stopped from outside its stream. */
-export type StopReason = 'lease-lost' | 'shutdown';
+/** Why a running task was stopped from outside its stream: its lease was taken over, its process shuts down, or its job was stopped (canceled, superseded, timed out: the task has already ended). */
+export type StopReason = 'lease-lost' | 'shutdown' | 'canceled';
 
 /**
  * Runs one claimed job task, its lifecycle only: starts it, opens the collector plugin's
- * `collect` stream with a deadline, hands it to the ingest pipeline (which writes it in batches,
- * each also exported to the storage plugin when the collector names one), and ends the task
- * through TaskEnding with the outcome, its error classified. The storage exporter is resolved once
- * per task and serves both the success and the failure path.
+ * `collect` stream with a deadline and an idle timeout, hands it to the ingest pipeline (which
+ * writes it in batches, each also exported to the storage plugin when the collector names one),
+ * and ends the task through TaskEnding with the outcome, its error classified. The storage
+ * exporter is resolved once per task and serves both the success and the failure path (and the
+ * job's end, when this task's ending finishes it).
  */
 @Injectable()
 export class TaskRunner {
@@ -55,7 +55,6 @@ export class TaskRunner {
     private readonly clients: PluginClients,
     private readonly exporters: StorageExporters,
     private readonly jobTraces: JobTraceRepository,
-    @Optional() private readonly metrics?: MetricRunner,
   ) {}
 
   /** Runs the task in a span of the trace its collect started in (when tracing is on). */
@@ -81,6 +80,7 @@ export class TaskRunner {
       });
       return;
     }
+    if (signal.aborted) return;
     const started = await this.states.start(id, claimed.attempts);
     if (!started) return;
     const { task } = started;
@@ -105,8 +105,7 @@ export class TaskRunner {
       const plugin = await this.plugins.resolve(collector.plugin_id, 'COLLECTOR', 'plugin_info.plugin_id');
       const exporter = await storageOf(collector);
       await this.collect(task, owner, collector, plugin, secretData, secretValues, exporter, signal);
-      const finished = await this.end(id, { status: 'SUCCESS', leaseOwner: owner });
-      if (finished?.jobFinished) await exporter?.exportJobFinished(finished.job);
+      await this.end(id, { status: 'SUCCESS', leaseOwner: owner }, exporter);
     } catch (error) {
       const failed = collector;
       await this.fail(id, owner, error, secretValues, failed ? () => storageOf(failed) : undefined);
@@ -154,7 +153,10 @@ export class TaskRunner {
       });
     try {
       await inSpan('plugin.collect', { 'inventory.plugin_id': plugin.plugin_id, 'rpc.system': 'grpc', 'rpc.method': 'collect' }, () =>
-        runIngestPipeline(openStream(), (info) => normalizeResource(info, context, redact, this.config.ingest), write, signal, this.config.ingest),
+        runIngestPipeline(openStream(), (info) => normalizeResource(info, context, redact, this.config.ingest), write, signal, {
+          ...this.config.ingest,
+          idleTimeoutMs: this.config.collectIdleTimeoutMs,
+        }),
       );
     } catch (error) {
       if (isServiceError(error)) countPluginCallError(plugin.plugin_id, 'collect', error);
@@ -178,14 +180,17 @@ export class TaskRunner {
       return;
     }
     const outcome = this.outcomeOf(error, secretValues);
-    const finished = await this.end(id, { ...outcome, leaseOwner: owner });
-    if (finished?.jobFinished && storage) {
-      const exporter = await storage().catch(() => undefined);
-      await exporter?.exportJobFinished(finished.job);
-    }
+    const exporter = storage ? await storage().catch(() => undefined) : undefined;
+    await this.end(id, { ...outcome, leaseOwner: owner }, exporter);
   }
 
   private outcomeOf(error: unknown, secretValues: string[]): TaskOutcome {
+    if (error instanceof StreamIdle) {
+      return {
+        status: 'TIMEOUT',
+        error: taskError(TaskErrorCode.COLLECT_IDLE, `The collector plugin sent nothing for ${error.idleMs / 1000} s (idle timeout); the stream was cut off.`),
+      };
+    }
     if (isServiceError(error) && error.code === GrpcStatus.DEADLINE_EXCEEDED) {
       return {
         status: 'TIMEOUT',
@@ -200,17 +205,15 @@ export class TaskRunner {
     return { status: 'FAILURE', error: taskError(TaskErrorCode.INTERNAL, `The task failed on an internal error (error_id = ${errorId}).`) };
   }
 
-  private async end(id: string, outcome: TaskOutcome): Promise<FinishedTask | null> {
-    const finished = await this.ending.finish(id, outcome);
+  private async end(id: string, outcome: TaskOutcome, exporter?: StorageExporter): Promise<FinishedTask | null> {
+    const finished = await this.ending.finish(id, outcome, exporter);
     if (finished) {
       setSpanAttributes({ 'inventory.job_id': finished.task.job_id, 'inventory.task_status': finished.task.status });
       this.logger.log(
         `job task ${id} ${finished.task.status}: created ${finished.task.created_count}, updated ${finished.task.updated_count}, ` +
           `failed ${finished.task.failure_count}, disconnected ${finished.task.disconnected_count}` +
-          (finished.jobFinished ? `; job ${finished.job.job_id} ${finished.job.status}` : ''),
+          (finished.jobFinished && finished.job ? `; job ${finished.job.job_id} ${finished.job.status}` : ''),
       );
-      // a job that changed resources recomputes today's metric data of its domain (failures are logged there)
-      if (finished.jobFinished && this.metrics) await this.metrics.runAfterJob(finished.job);
     }
     return finished;
   }

@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
-import { IngestRepository } from '../ingest/ingest.repository';
 import { InventoryConfig } from '../inventory.config';
 import { ClaimedTask, TaskQueueRepository } from '../job-task/task-queue.repository';
-import { TaskStateRepository } from '../job-task/task-state.repository';
+import { collectParts } from '../testing/collect-parts';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
-import { TaskEnding } from './task-ending';
 import { TaskRunner } from './task-runner';
 import { TaskWorker } from './task-worker.service';
 
@@ -50,7 +48,7 @@ describe('TaskWorker against PostgreSQL', () => {
 
   function configWith(worker: Partial<InventoryConfig['worker']>): InventoryConfig {
     const base = testConfig();
-    return { ...base, worker: { ...base.worker, enabled: true, ...worker } };
+    return { ...base, worker: { ...base.worker, ...worker } };
   }
 
   async function startWorker(pool: DataSource, config: InventoryConfig, runner: RecordingRunner): Promise<TaskWorker> {
@@ -64,8 +62,7 @@ describe('TaskWorker against PostgreSQL', () => {
     const config = configWith({ concurrency: 3, pollMs: 200 });
     const pools = await Promise.all([db.connect(4), db.connect(4)]);
     const runners = pools.map((pool) => {
-      const states = new TaskStateRepository(pool, config);
-      const ending = new TaskEnding(pool, states, new IngestRepository(pool, config, states));
+      const { states, ending } = collectParts(pool, config);
       return new RecordingRunner(async (task, owner) => {
         await states.start(task.job_task_id, task.attempts);
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -111,6 +108,35 @@ describe('TaskWorker against PostgreSQL', () => {
       { lease_owner: null, lease_expires_at: null, attempts: 0 },
       { lease_owner: null, lease_expires_at: null, attempts: 0 },
     ]);
-    expect(await new TaskQueueRepository(db.dataSource).claim('next-worker', 5, 60)).toHaveLength(2);
+    expect(await new TaskQueueRepository(db.dataSource).claim('next-worker', 5, 60, { domainMaxRunning: 0 })).toHaveLength(2);
+  });
+
+  it('wakes another worker at once when a shutting-down worker hands its tasks back (not at its next poll)', async () => {
+    const waiting = (_task: ClaimedTask, _owner: string, signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+    const first = new RecordingRunner(waiting);
+    const leaving = await startWorker(db.dataSource, configWith({ concurrency: 1, pollMs: 200 }), first);
+    const job = await createJob(db.dataSource, { count: 1 });
+    await until(() => first.runs.length === 1);
+    // the second never polls (its first claim at start found nothing): only the NOTIFY of the hand-back wakes it
+    const second = new RecordingRunner(waiting);
+    await startWorker(await db.connect(3), configWith({ concurrency: 1, pollMs: 2_000_000_000 }), second);
+    await leaving.shutdown();
+    await until(() => second.runs.length === 1);
+    expect(second.runs[0].task).toMatchObject({ job_task_id: job.tasks[0].job_task_id, job_id: job.jobId, attempts: 1 });
+  });
+
+  it('stops the running tasks of a job stopped elsewhere (Job.cancel on another replica), told by NOTIFY', async () => {
+    const config = configWith({ concurrency: 4, pollMs: 200, leaseSeconds: 600 });
+    const runner = new RecordingRunner((_task, _owner, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
+    await startWorker(db.dataSource, config, runner);
+    const canceled = await createJob(db.dataSource, { count: 2 });
+    const other = await createJob(db.dataSource, { count: 1 });
+    await until(() => runner.runs.length === 3);
+    const { stopper } = collectParts(await db.connect(2), config);
+    expect(await stopper.cancel(canceled.jobId, { domain_id: canceled.domainId })).toMatchObject({ status: 'CANCELED', remained_tasks: 0 });
+    const ofJob = (jobId: string) => runner.runs.filter((run) => run.task.job_id === jobId);
+    await until(() => ofJob(canceled.jobId).every((run) => run.signal.aborted));
+    expect(ofJob(canceled.jobId).map((run) => run.signal.reason)).toEqual(['canceled', 'canceled']);
+    expect(ofJob(other.jobId).map((run) => run.signal.aborted)).toEqual([false]);
   });
 });

@@ -3,20 +3,27 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DATABASE_URL } from '../common/database-url';
-import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
-import { TASK_QUEUE_CHANNEL, TaskQueueRepository } from '../job-task/task-queue.repository';
+import { INVENTORY_CONFIG, InventoryConfig, hasRole } from '../inventory.config';
+import { ClaimedTask, TASK_QUEUE_CHANNEL, TaskQueueRepository } from '../job-task/task-queue.repository';
+import { TASK_CANCEL_CHANNEL } from '../job-task/task-state.repository';
 import { StopReason, TaskRunner } from './task-runner';
 
 interface Running {
+  jobId: string;
   controller: AbortController;
   done: Promise<void>;
 }
 
 /**
  * Claims job tasks from the Postgres queue and runs them, up to WORKER_CONCURRENCY at once per
- * process. Woken by NOTIFY when a job is created, and polling as a fallback; renews the leases
- * of running tasks, and stops a task whose lease was taken over. Any number of inventory
- * processes can run workers against one database.
+ * process (only with the `worker` role). Woken by NOTIFY when tasks are queued or handed back,
+ * and polling as a fallback; renews the leases of running tasks and stops a task whose lease was
+ * taken over. A job stopped elsewhere (canceled, superseded, timed out) is announced on
+ * TASK_CANCEL_CHANNEL: its running streams are stopped at once. Any number of inventory processes
+ * can run workers against one database.
+ *
+ * On shutdown it stops claiming, stops its streams, lets the batches being written commit (within
+ * the grace) and hands its tasks back at once, so another replica continues them.
  */
 @Injectable()
 export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,9 +33,10 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private listener?: Client;
   private pollTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
-  private claiming = false;
+  private claiming?: Promise<void>;
   private wanted = false;
   private stopping = false;
+  private stopped?: Promise<void>;
 
   constructor(
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
@@ -38,7 +46,7 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.worker.enabled) return;
+    if (!hasRole(this.config, 'worker')) return;
     await this.listen();
     this.pollTimer = setInterval(() => this.wake(), this.config.worker.pollMs);
     const heartbeatMs = Math.max(1000, (this.config.worker.leaseSeconds * 1000) / 3);
@@ -49,15 +57,24 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'inventory-worker-listen' });
-    client.on('notification', () => this.wake());
+    client.on('notification', (message) => {
+      if (message.channel === TASK_CANCEL_CHANNEL && message.payload) this.stopJob(message.payload);
+      else this.wake();
+    });
     client.on('error', (error) => {
-      // polling carries on; try to listen again a little later
+      // polling and lease renewal carry on; try to listen again a little later
+      if (this.stopping) return;
       this.logger.warn(`queue listener lost: ${error.message}`);
       this.listener = undefined;
-      if (!this.stopping) setTimeout(() => void this.listen().catch(() => undefined), 2000);
+      setTimeout(() => void this.listen().catch(() => undefined), 2000);
     });
     await client.connect();
     await client.query(`LISTEN ${TASK_QUEUE_CHANNEL}`);
+    await client.query(`LISTEN ${TASK_CANCEL_CHANNEL}`);
+    if (this.stopping) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.listener = client;
   }
 
@@ -70,16 +87,17 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const free = this.config.worker.concurrency - this.running.size;
     if (free <= 0) return;
-    this.claiming = true;
-    this.queue
-      .claim(this.owner, free, this.config.worker.leaseSeconds)
+    this.claiming = this.queue
+      .claim(this.owner, free, this.config.worker.leaseSeconds, { domainMaxRunning: this.config.worker.domainMaxRunningTasks })
       .then((claimed) => {
         for (const task of claimed) this.start(task);
         if (claimed.length === free) this.wanted = true;
       })
-      .catch((error) => this.logger.warn(`claiming tasks failed: ${(error as Error).message}`))
+      .catch((error) => {
+        if (!this.stopping) this.logger.warn(`claiming tasks failed: ${(error as Error).message}`);
+      })
       .finally(() => {
-        this.claiming = false;
+        this.claiming = undefined;
         if (this.wanted) {
           this.wanted = false;
           setImmediate(() => this.wake());
@@ -87,7 +105,12 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
       });
   }
 
-  private start(task: { job_task_id: string; attempts: number }): void {
+  private start(task: ClaimedTask): void {
+    if (this.stopping) {
+      // claimed while shutting down: straight back to the queue
+      void this.queue.release(this.owner, [task.job_task_id]).catch(() => undefined);
+      return;
+    }
     const controller = new AbortController();
     const done = this.runner
       .run(task, this.owner, controller.signal)
@@ -96,11 +119,20 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
         this.running.delete(task.job_task_id);
         this.wake();
       });
-    this.running.set(task.job_task_id, { controller, done });
+    this.running.set(task.job_task_id, { jobId: task.job_id, controller, done });
   }
 
   private stop(jobTaskId: string, reason: StopReason): void {
     this.running.get(jobTaskId)?.controller.abort(reason);
+  }
+
+  /** A job was stopped elsewhere: its tasks here stop streaming (they have already ended). */
+  private stopJob(jobId: string): void {
+    for (const [id, task] of this.running) {
+      if (task.jobId !== jobId) continue;
+      this.logger.log(`job task ${id}: its job ${jobId} was stopped, stopping its stream`);
+      this.stop(id, 'canceled');
+    }
   }
 
   private async heartbeat(): Promise<void> {
@@ -118,15 +150,39 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Stops claiming, stops the running streams and hands their tasks back to the queue. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops claiming, stops the running streams, waits (at most `graceMs`) for the batches being
+   * written to commit, and hands the tasks back to the queue at once. Idempotent.
+   */
+  shutdown(graceMs = this.config.shutdownGraceMs): Promise<void> {
+    this.stopped ??= this.drain(graceMs);
+    return this.stopped;
+  }
+
+  private async drain(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearInterval(this.heartbeatTimer);
+    await this.claiming;
     const running = [...this.running.entries()];
     for (const [id] of running) this.stop(id, 'shutdown');
-    await Promise.all(running.map(([, task]) => task.done));
-    await Promise.all(running.map(([id]) => this.queue.release(this.owner, id).catch(() => undefined)));
-    await this.listener?.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    const finished = await Promise.race([Promise.all(running.map(([, task]) => task.done)).then(() => 'done' as const), grace]);
+    clearTimeout(timer);
+    if (finished === 'late') this.logger.warn(`shutdown: ${this.running.size} task(s) still writing after ${graceMs} ms; handing them back anyway`);
+    const ids = running.map(([id]) => id);
+    const released = await this.queue.release(this.owner, ids).catch((error: Error) => {
+      this.logger.warn(`shutdown: handing tasks back failed (${error.message}); they are claimed again when their leases expire`);
+      return 0;
+    });
+    if (ids.length > 0) this.logger.log(`shutdown: ${released} task(s) handed back to the queue`);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (hasRole(this.config, 'worker')) await this.shutdown();
   }
 }

@@ -114,4 +114,11 @@ export class CollectorEntity {
   /** Why the last slot started no job (the collect's error); NULL when it started one or was skipped. */
   @Column({ type: 'text', nullable: true, ...SCHEDULER_WRITES })
   schedule_last_error!: string | null;
+  /** Seconds a job of this collector may run before it ends TIMEOUT; null: JOB_TIMEOUT_SECONDS. */
+  @Column({ type: 'int', nullable: true })
+  job_timeout!: number | null;
+
+  /** The most tasks of this collector running at once, across all workers; null: no limit of its own. */
+  @Column({ type: 'int', nullable: true })
+  max_running_tasks!: number | null;
 }

@@ -46,5 +46,7 @@ export function toCollectorInfo(collector: CollectorEntity): inventoryV1.Collect
     created_at: isoOrEmpty(collector.created_at),
     last_collected_at: isoOrEmpty(collector.last_collected_at),
     schedule_status: toScheduleStatus(collector),
+    job_timeout: collector.job_timeout ?? 0,
+    max_running_tasks: collector.max_running_tasks ?? 0,
   };
 }

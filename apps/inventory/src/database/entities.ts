@@ -10,6 +10,7 @@ import { JobTraceEntity } from '../collect/job-trace.entity';
 import { MetricDataEntity } from '../metric/metric-data.entity';
 import { CollectorEntity } from '../collector/collector.entity';
 import { CollectSeenEntity } from '../ingest/collect-seen.entity';
+import { JobTaskEndingEntity } from '../job-task/job-task-ending.entity';
 import { JobTaskEntity } from '../job-task/job-task.entity';
 import { TaskQueueEntity } from '../job-task/task-queue.entity';
 import { JobEntity } from '../job/job.entity';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   JobEntity,
   JobTaskEntity,
   TaskQueueEntity,
+  JobTaskEndingEntity,
   CollectSeenEntity,
   CloudServiceEntity,
   CloudServiceTypeEntity,

@@ -1,6 +1,6 @@
 import { Batch } from './batcher';
 import { IngestItem } from './ingest-item';
-import { CancellableStream, IngestAborted, runIngestPipeline } from './ingest-pipeline';
+import { CancellableStream, IngestAborted, StreamIdle, runIngestPipeline } from './ingest-pipeline';
 
 /** Message n of a fake collect: a resource, or (every `failureEvery`-th) a plugin's failure. */
 function itemOf(n: number, failureEvery = 0): IngestItem {
@@ -176,7 +176,7 @@ describe('runIngestPipeline', () => {
     expect(stream.pulled).toBeLessThan(100);
   });
 
-  it('reports an error of the stream after the batches in flight are written', async () => {
+  it('reports an error of the stream after everything it sent is written, the partial batch too (faults lose nothing)', async () => {
     const stream = new FakeStream(1000, { failAt: 15 });
     const batches: Batch[] = [];
     let finished = 0;
@@ -186,7 +186,47 @@ describe('runIngestPipeline', () => {
       finished += 1;
     };
     await expect(runIngestPipeline(stream, itemOf, write, new AbortController().signal, options)).rejects.toThrow('stream broke');
-    expect(written(batches)).toEqual(Array.from({ length: 10 }, (_, n) => n));
-    expect(finished).toBe(1);
+    expect(written(batches)).toEqual(Array.from({ length: 15 }, (_, n) => n));
+    expect(finished).toBe(2);
+  });
+
+  it('cuts off a stream that sends nothing for the idle timeout (StreamIdle), after writing what it sent', async () => {
+    const stream = new FakeStream(100, { pauseAt: 7 });
+    const batches: Batch[] = [];
+    const stopped = await runIngestPipeline(stream, itemOf, async (batch) => void batches.push(batch), new AbortController().signal, {
+      ...options,
+      idleTimeoutMs: 200,
+    }).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(StreamIdle);
+    expect((stopped as StreamIdle).idleMs).toBe(200);
+    expect(stream.cancelled).toBeGreaterThan(0);
+    expect(written(batches)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('does not cut off a slow stream that keeps sending within the idle timeout', async () => {
+    let pulled = 0;
+    const slow: CancellableStream<number> = {
+      cancel: () => undefined,
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          return pulled < 8 ? { done: false, value: pulled++ } : { done: true, value: undefined };
+        },
+      }),
+    };
+    const batches: Batch[] = [];
+    await runIngestPipeline(slow, itemOf, async (batch) => void batches.push(batch), new AbortController().signal, { ...options, idleTimeoutMs: 200 });
+    expect(written(batches)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('reads nothing from a stream whose signal was aborted before it started', async () => {
+    const stream = new FakeStream(10);
+    const controller = new AbortController();
+    controller.abort('canceled');
+    const stopped = await runIngestPipeline(stream, itemOf, async () => undefined, controller.signal, options).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(IngestAborted);
+    expect((stopped as IngestAborted).reason).toBe('canceled');
+    expect(stream.pulled).toBe(0);
+    expect(stream.cancelled).toBe(1);
   });
 });

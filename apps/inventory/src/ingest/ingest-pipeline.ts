@@ -15,6 +15,15 @@ export interface IngestPipelineOptions {
   writers: number;
   /** A batch is written once its resources' encoded bytes reach this (INGEST_BATCH_MAX_BYTES). */
   batchMaxBytes?: number;
+  /** A stream that sends nothing for this long is cancelled and StreamIdle thrown (COLLECT_IDLE_TIMEOUT_SECONDS; 0: never). */
+  idleTimeoutMs?: number;
+}
+
+/** The stream sent nothing for `idleMs`: it was cancelled. */
+export class StreamIdle extends Error {
+  constructor(readonly idleMs: number) {
+    super(`the stream sent nothing for ${idleMs / 1000} s`);
+  }
 }
 
 /** The pipeline stopped because its signal was aborted; `reason` is the signal's. */
@@ -28,12 +37,14 @@ export class IngestAborted extends Error {
  * Reads a stream into batches and writes them, `writers` at a time: reading goes on while batches
  * are written, and waits when one more batch is ready, so memory holds at most writers + 1
  * batches and the stream's own flow control holds its source back. Batches start in stream order.
- * A stream that goes quiet still gets its partial batch written (idle flush).
+ * A stream that goes quiet still gets its partial batch written (idle flush); one that sends
+ * nothing for `idleTimeoutMs` is cancelled (StreamIdle).
  *
- * Ends when the stream has ended and every batch is written. A write error cancels the stream, lets
- * the batches in flight finish, and is thrown (not the cancellation it caused); so is an error of
- * the stream. An aborted `signal` cancels the stream, drops the partial batch, lets the batches in
- * flight finish, and throws IngestAborted.
+ * Ends when the stream has ended and every batch is written. A stream that fails (its error, its
+ * deadline, StreamIdle) loses nothing it sent: the partial batch is written too, then the error is
+ * thrown. A write error cancels the stream, lets the batches in flight finish, and is thrown (not
+ * the cancellation it caused). An aborted `signal` cancels the stream, drops the partial batch (the
+ * task is no longer ours to write), lets the batches in flight finish, and throws IngestAborted.
  */
 export async function runIngestPipeline<T>(
   stream: CancellableStream<T>,
@@ -62,6 +73,10 @@ export async function runIngestPipeline<T>(
     inFlight.add(writing);
     void writing.finally(() => inFlight.delete(writing));
   };
+  if (signal.aborted) {
+    stream.cancel();
+    throw new IngestAborted(signal.reason);
+  }
   const onAbort = () => stream.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
   const idleFlush = setInterval(
@@ -70,9 +85,24 @@ export async function runIngestPipeline<T>(
     },
     Math.max(50, Math.floor(options.batchMaxWaitMs / 2)),
   );
+  // the idle timer: restarted by every message, it cancels a stream that went silent
+  let idle: StreamIdle | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
+  const restartIdleTimer = () => {
+    if (idleTimeoutMs <= 0) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idle = new StreamIdle(idleTimeoutMs);
+      stream.cancel();
+    }, idleTimeoutMs);
+  };
+  let streamError: { error: unknown } | undefined;
   try {
     try {
+      restartIdleTimer();
       for await (const message of stream) {
+        restartIdleTimer();
         if (writeError) break;
         const item = toItem(message);
         if (batcher.conflicts(item)) await flush();
@@ -81,12 +111,16 @@ export async function runIngestPipeline<T>(
       }
     } catch (error) {
       // a write failure or an abort cancels the stream: report that, not the cancellation
-      if (!writeError && !signal.aborted) throw error;
+      if (!writeError && !signal.aborted) streamError = { error: idle ?? error };
+    } finally {
+      clearTimeout(idleTimer);
     }
+    // what the stream sent before it ended (or failed) is written
     if (!writeError && !signal.aborted) await flush();
     await settled();
     if (signal.aborted) throw new IngestAborted(signal.reason);
     if (writeError) throw writeError.error;
+    if (streamError) throw streamError.error;
   } catch (error) {
     stream.cancel();
     await settled();

@@ -16,8 +16,13 @@ describe('IngestRepository against PostgreSQL', () => {
     ingest = new IngestRepository(db.dataSource, testConfig(), states);
   });
 
-  /** Ends a task through the state machine alone (collect/task-ending.int-spec.ts covers what an ending does to resources). */
-  const finish = (jobTaskId: string, outcome: TaskOutcome) => db.dataSource.transaction((manager) => states.end(manager, jobTaskId, outcome));
+  /** Ends a task and folds its job through the state machine alone (collect/task-ending.int-spec.ts covers what an ending does to resources). */
+  const finish = (jobTaskId: string, outcome: TaskOutcome) =>
+    db.dataSource.transaction(async (manager) => {
+      const ended = await states.end(manager, jobTaskId, outcome);
+      if (ended) await states.fold(manager, ended.task.job_id);
+      return ended;
+    });
 
   afterAll(() => db.close());
 

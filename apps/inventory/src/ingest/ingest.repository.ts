@@ -239,15 +239,17 @@ export class IngestRepository {
   }
 
   /**
-   * In the caller's transaction, after the last successful task of a secret in a job (a split
+   * In the caller's transaction, once every task of a secret in a job has succeeded (a split
    * collect has several; the caller knows it is the last): the secret's cloud services this job
-   * did not see are disconnected, and deleted after DISCONNECTED_DELETE_AFTER misses in a row.
-   * Then the secret's seen-rows of this job are dropped. A partial run (any task of the secret
-   * failed) never gets here, so it changes nothing.
+   * did not see are disconnected, and deleted after DISCONNECTED_DELETE_AFTER misses in a row,
+   * dated `at` (the end of the secret's last task). Then the secret's seen-rows of this job are
+   * dropped. A partial run (any task of the secret failed or was canceled) never gets here, so it
+   * changes nothing.
    */
   async disconnectUnseen(
     manager: EntityManager,
     task: { job_id: string; domain_id: string; collector_id: string; secret_id: string },
+    at: Date | string,
   ): Promise<Disconnected> {
     // collect_seen was filled by this very job, so its statistics are stale and the planner takes
     // it for a handful of rows: a nested-loop anti join then costs seconds per 10k resources.
@@ -272,8 +274,8 @@ export class IngestRepository {
            UPDATE cloud_service cs SET
                disconnected_count = cs.disconnected_count + 1,
                state = CASE WHEN cs.disconnected_count + 1 >= $5 THEN 'DELETED' ELSE 'DISCONNECTED' END,
-               deleted_at = CASE WHEN cs.disconnected_count + 1 >= $5 THEN now() END,
-               updated_at = now()
+               deleted_at = CASE WHEN cs.disconnected_count + 1 >= $5 THEN $6::timestamptz END,
+               updated_at = $6::timestamptz
             WHERE cs.domain_id = $1 AND cs.collector_id = $2 AND cs.secret_id = $3 AND cs.state <> 'DELETED'
               AND cs.collected_by_job IS DISTINCT FROM $4
               AND NOT EXISTS (SELECT 1 FROM collect_seen s
@@ -282,7 +284,7 @@ export class IngestRepository {
          SELECT count(*) FILTER (WHERE state = 'DISCONNECTED')::int AS disconnected,
                 count(*) FILTER (WHERE state = 'DELETED')::int AS deleted
            FROM gone`,
-        [task.domain_id, task.collector_id, task.secret_id, task.job_id, this.config.ingest.disconnectedDeleteAfter],
+        [task.domain_id, task.collector_id, task.secret_id, task.job_id, this.config.ingest.disconnectedDeleteAfter, at],
       ),
     )!;
     await manager.query(`SET LOCAL enable_nestloop = on`);

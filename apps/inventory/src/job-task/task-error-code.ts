@@ -4,7 +4,7 @@
  * ErrorCode (libs/grpc) instead.
  */
 export enum TaskErrorCode {
-  /** The job was canceled, or the task deleted, before the task ended. */
+  /** The job was canceled (Job.cancel), superseded by a new collect, or the task deleted, before the task ended. */
   COLLECT_CANCELED = 'ERROR_COLLECT_CANCELED',
   /** Started TASK_MAX_ATTEMPTS times; its worker stopped each time before it ended. */
   TASK_ABANDONED = 'ERROR_TASK_ABANDONED',
@@ -18,6 +18,10 @@ export enum TaskErrorCode {
   STORAGE_PLUGIN = 'ERROR_STORAGE_PLUGIN',
   /** The collect stream did not end within COLLECT_DEADLINE_SECONDS (the task ends TIMEOUT). */
   COLLECT_TIMEOUT = 'ERROR_COLLECT_TIMEOUT',
+  /** The collector plugin sent nothing for COLLECT_IDLE_TIMEOUT_SECONDS (the task ends TIMEOUT). */
+  COLLECT_IDLE = 'ERROR_COLLECT_IDLE',
+  /** The job ran past its timeout (JOB_TIMEOUT_SECONDS or the collector's job_timeout): it and its unfinished tasks end TIMEOUT. */
+  JOB_TIMEOUT = 'ERROR_JOB_TIMEOUT',
   /** The plugin reported a failure for one resource (ErrorResource, or state FAILURE). */
   PLUGIN = 'ERROR_PLUGIN',
   /** A resource without usable match rules. */

@@ -3,11 +3,18 @@ import { JobTaskEntity } from './job-task.entity';
 
 /**
  * The work queue: one row per job task still to run, written in the same transaction as the job.
- * Workers claim rows with FOR UPDATE SKIP LOCKED and hold a lease they renew while working; a
- * row whose lease expired (its worker died) is claimed again. Finishing a task deletes its row.
+ * Workers claim rows (one claim at a time, fairly across domains and collectors, within their
+ * caps) and hold a lease they renew while working; a row whose lease expired (its worker died) is
+ * claimed again. Finishing a task deletes its row. The task's domain, collector and cap are copied
+ * here so that a claim reads this table alone.
  */
 @Entity({ name: 'task_queue' })
-@Index('IDX_task_queue_ready', ['run_after', 'lease_expires_at'])
+// claims: one index probe per (domain, collector) with queued tasks, oldest first within each
+@Index('IDX_task_queue_claim', ['domain_id', 'collector_id', 'run_after', 'created_at'])
+// running leases, counted per domain and collector by each claim
+@Index('IDX_task_queue_lease', ['lease_expires_at'], { where: 'lease_owner IS NOT NULL' })
+// stopping a job (cancel, supersede, timeout) takes its entries off
+@Index('IDX_task_queue_job', ['job_id'])
 export class TaskQueueEntity {
   @PrimaryColumn({ type: 'text' })
   job_task_id!: string;
@@ -15,6 +22,19 @@ export class TaskQueueEntity {
   @OneToOne(() => JobTaskEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'job_task_id', foreignKeyConstraintName: 'FK_task_queue_job_task' })
   job_task?: JobTaskEntity;
+
+  @Column({ type: 'text' })
+  job_id!: string;
+
+  @Column({ type: 'text' })
+  domain_id!: string;
+
+  @Column({ type: 'text' })
+  collector_id!: string;
+
+  /** The most tasks of its collector that may run at once (the collector's max_running_tasks, the plugin's concurrency); null: no cap. */
+  @Column({ type: 'int', nullable: true })
+  max_running!: number | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   run_after!: Date;

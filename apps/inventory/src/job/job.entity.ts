@@ -14,6 +14,8 @@ export type JobTrigger = 'API' | 'SCHEDULE';
 // list/stat paths: a status filter, a workspace, newest first
 @Index('IDX_job_domain_status_created', ['domain_id', 'status', 'created_at'])
 @Index('IDX_job_domain_workspace_created', ['domain_id', 'workspace_id', 'created_at'])
+// the timeout sweep: running jobs past their deadline
+@Index('IDX_job_running_deadline', ['deadline_at'], { where: "status = 'IN_PROGRESS'" })
 // at most one running job per collector and request (Cloudforet's duplicate-job key), race-free
 @Index('UQ_job_running_per_collector', ['collector_id', 'request_secret_id', 'request_workspace_id'], {
   unique: true,
@@ -79,4 +81,11 @@ export class JobEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   finished_at!: Date | null;
+
+  /**
+   * A job still running at this time ends TIMEOUT: created_at + the collector's job_timeout (or
+   * JOB_TIMEOUT_SECONDS), set by JobRepository.insert; a row written without it gets Cloudforet's 2 hours.
+   */
+  @Column({ type: 'timestamptz', default: () => "(now() + '02:00:00')" })
+  deadline_at!: Date;
 }

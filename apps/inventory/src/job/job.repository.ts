@@ -13,7 +13,7 @@ import { JOB_QUERY_SCHEMA } from './job.query-schema';
  */
 export type NewJob = Omit<
   JobEntity,
-  'created_at' | 'updated_at' | 'finished_at' | 'status' | 'total_tasks' | 'remained_tasks' | 'success_tasks' | 'failure_tasks' | 'trigger' | 'scheduled_at'
+  'created_at' | 'updated_at' | 'finished_at' | 'deadline_at' | 'status' | 'total_tasks' | 'remained_tasks' | 'success_tasks' | 'failure_tasks' | 'trigger' | 'scheduled_at'
 > &
   Partial<Pick<JobEntity, 'trigger' | 'scheduled_at'>>;
 
@@ -26,15 +26,15 @@ export class JobRepository {
   }
 
   /**
-   * Inserts a job of `taskCount` tasks (in the caller's transaction, which inserts the tasks too).
-   * A job with no tasks is born finished, as in Cloudforet.
+   * Inserts a job of `taskCount` tasks (in the caller's transaction, which inserts the tasks too),
+   * due to end TIMEOUT `timeoutSeconds` from now. A job with no tasks is born finished, as in Cloudforet.
    */
-  async insert(manager: EntityManager, job: NewJob, taskCount: number): Promise<JobEntity> {
+  async insert(manager: EntityManager, job: NewJob, taskCount: number, timeoutSeconds: number): Promise<JobEntity> {
     const [row] = await manager.query(
       `INSERT INTO job (job_id, status, total_tasks, remained_tasks, request_secret_id, request_workspace_id,
-                        resource_group, domain_id, workspace_id, collector_id, plugin_id, trigger, scheduled_at, finished_at)
+                        resource_group, domain_id, workspace_id, collector_id, plugin_id, trigger, scheduled_at, finished_at, deadline_at)
        VALUES ($1, CASE WHEN $2::int = 0 THEN 'SUCCESS' ELSE 'IN_PROGRESS' END, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-               CASE WHEN $2::int = 0 THEN now() END)
+               CASE WHEN $2::int = 0 THEN now() END, now() + make_interval(secs => $12))
        RETURNING *`,
       [
         job.job_id,
@@ -48,6 +48,7 @@ export class JobRepository {
         job.plugin_id,
         job.trigger ?? 'API',
         job.scheduled_at ?? null,
+        timeoutSeconds,
       ],
     );
     return row as JobEntity;

@@ -16,7 +16,18 @@ export interface JobFixture {
  */
 export async function createJob(
   dataSource: DataSource,
-  options: { count: number; secrets?: string[]; leaseOwner?: string; domainId?: string; collectorId?: string; workspaceId?: string },
+  options: {
+    count: number;
+    secrets?: string[];
+    leaseOwner?: string;
+    domainId?: string;
+    collectorId?: string;
+    workspaceId?: string;
+    /** The job's timeout (default 7200 s). */
+    timeoutSeconds?: number;
+    /** The collector's cap on running tasks, as the queue entries carry it. */
+    maxRunning?: number | null;
+  },
 ): Promise<JobFixture> {
   const jobId = generateId(ID_PREFIX.job);
   const collectorId = options.collectorId ?? generateId(ID_PREFIX.collector);
@@ -42,9 +53,13 @@ export async function createJob(
     plugin_id: 'synthetic',
   };
   await dataSource.transaction(async (manager) => {
-    await new JobRepository(dataSource).insert(manager, job, tasks.length);
+    await new JobRepository(dataSource).insert(manager, job, tasks.length, options.timeoutSeconds ?? 7200);
     await new JobTaskRepository(dataSource).insertForJob(manager, job, tasks);
-    await manager.query(`INSERT INTO task_queue (job_task_id) SELECT unnest($1::text[])`, [tasks.map((t) => t.job_task_id)]);
+    // no NOTIFY (TaskQueueRepository.enqueue sends one): workers find these by polling
+    await manager.query(
+      `INSERT INTO task_queue (job_task_id, job_id, domain_id, collector_id, max_running) SELECT unnest($1::text[]), $2, $3, $4, $5`,
+      [tasks.map((t) => t.job_task_id), jobId, domainId, collectorId, options.maxRunning ?? null],
+    );
   });
   if (options.leaseOwner) {
     await dataSource.query(

@@ -26,7 +26,8 @@ import { JobInfo } from "./job";
 /**
  * cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers.
  * Additions (ours, new numbers >= 50 only): Scheduled.cron and Scheduled.timezone;
- * CollectorInfo.schedule_status (ScheduleStatus).
+ * CollectorInfo.schedule_status (ScheduleStatus); job_timeout = 52 and max_running_tasks = 53 on
+ * CreateCollectorRequest, UpdateCollectorRequest and CollectorInfo.
  */
 
 export interface Scheduled {
@@ -198,6 +199,13 @@ export interface CreateCollectorRequest {
   tags: { [key: string]: any } | undefined;
   resource_group: CreateCollectorRequest_ResourceGroup;
   workspace_id: string;
+  /** Ours: seconds a job of this collector may run before it ends TIMEOUT (0: the server's JOB_TIMEOUT_SECONDS). */
+  job_timeout: number;
+  /**
+   * Ours: the most tasks of this collector running at once across all workers (0: no limit of its
+   * own; the plugin's announced metadata.concurrency applies too, the lower one wins).
+   */
+  max_running_tasks: number;
 }
 
 export enum CreateCollectorRequest_ResourceGroup {
@@ -244,7 +252,13 @@ export interface UpdateCollectorRequest {
   name: string;
   schedule: Scheduled | undefined;
   secret_filter: SecretFilter | undefined;
-  tags: { [key: string]: any } | undefined;
+  tags:
+    | { [key: string]: any }
+    | undefined;
+  /** Ours: 0 leaves it as it is, -1 goes back to the server's JOB_TIMEOUT_SECONDS. */
+  job_timeout: number;
+  /** Ours: 0 leaves it as it is, -1 removes the collector's own limit. */
+  max_running_tasks: number;
 }
 
 export interface UpdatePluginRequest {
@@ -371,7 +385,13 @@ export interface CollectorInfo {
   created_at: string;
   last_collected_at: string;
   /** Ours. */
-  schedule_status: ScheduleStatus | undefined;
+  schedule_status:
+    | ScheduleStatus
+    | undefined;
+  /** Ours: the collector's job timeout in seconds (0: the server's JOB_TIMEOUT_SECONDS). */
+  job_timeout: number;
+  /** Ours: the collector's own limit of tasks running at once (0: none). */
+  max_running_tasks: number;
 }
 
 export enum CollectorInfo_State {
@@ -881,6 +901,8 @@ function createBaseCreateCollectorRequest(): CreateCollectorRequest {
     tags: undefined,
     resource_group: CreateCollectorRequest_ResourceGroup.RESOURCE_GROUP_NONE,
     workspace_id: "",
+    job_timeout: 0,
+    max_running_tasks: 0,
   };
 }
 
@@ -909,6 +931,12 @@ export const CreateCollectorRequest: MessageFns<CreateCollectorRequest> = {
     }
     if (message.workspace_id !== "") {
       writer.uint32(170).string(message.workspace_id);
+    }
+    if (message.job_timeout !== 0) {
+      writer.uint32(416).int32(message.job_timeout);
+    }
+    if (message.max_running_tasks !== 0) {
+      writer.uint32(424).int32(message.max_running_tasks);
     }
     return writer;
   },
@@ -990,6 +1018,22 @@ export const CreateCollectorRequest: MessageFns<CreateCollectorRequest> = {
             message.workspace_id = reader.string();
             continue;
           }
+          case 52: {
+            if (tag !== 416) {
+              break;
+            }
+
+            message.job_timeout = reader.int32();
+            continue;
+          }
+          case 53: {
+            if (tag !== 424) {
+              break;
+            }
+
+            message.max_running_tasks = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1004,7 +1048,15 @@ export const CreateCollectorRequest: MessageFns<CreateCollectorRequest> = {
 };
 
 function createBaseUpdateCollectorRequest(): UpdateCollectorRequest {
-  return { collector_id: "", name: "", schedule: undefined, secret_filter: undefined, tags: undefined };
+  return {
+    collector_id: "",
+    name: "",
+    schedule: undefined,
+    secret_filter: undefined,
+    tags: undefined,
+    job_timeout: 0,
+    max_running_tasks: 0,
+  };
 }
 
 export const UpdateCollectorRequest: MessageFns<UpdateCollectorRequest> = {
@@ -1023,6 +1075,12 @@ export const UpdateCollectorRequest: MessageFns<UpdateCollectorRequest> = {
     }
     if (message.tags !== undefined) {
       Struct.encode(Struct.wrap(message.tags), writer.uint32(58).fork()).join();
+    }
+    if (message.job_timeout !== 0) {
+      writer.uint32(416).int32(message.job_timeout);
+    }
+    if (message.max_running_tasks !== 0) {
+      writer.uint32(424).int32(message.max_running_tasks);
     }
     return writer;
   },
@@ -1078,6 +1136,22 @@ export const UpdateCollectorRequest: MessageFns<UpdateCollectorRequest> = {
             }
 
             message.tags = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 52: {
+            if (tag !== 416) {
+              break;
+            }
+
+            message.job_timeout = reader.int32();
+            continue;
+          }
+          case 53: {
+            if (tag !== 424) {
+              break;
+            }
+
+            message.max_running_tasks = reader.int32();
             continue;
           }
         }
@@ -1468,6 +1542,8 @@ function createBaseCollectorInfo(): CollectorInfo {
     created_at: "",
     last_collected_at: "",
     schedule_status: undefined,
+    job_timeout: 0,
+    max_running_tasks: 0,
   };
 }
 
@@ -1514,6 +1590,12 @@ export const CollectorInfo: MessageFns<CollectorInfo> = {
     }
     if (message.schedule_status !== undefined) {
       ScheduleStatus.encode(message.schedule_status, writer.uint32(402).fork()).join();
+    }
+    if (message.job_timeout !== 0) {
+      writer.uint32(416).int32(message.job_timeout);
+    }
+    if (message.max_running_tasks !== 0) {
+      writer.uint32(424).int32(message.max_running_tasks);
     }
     return writer;
   },
@@ -1641,6 +1723,22 @@ export const CollectorInfo: MessageFns<CollectorInfo> = {
             }
 
             message.schedule_status = ScheduleStatus.decode(reader, reader.uint32());
+            continue;
+          }
+          case 52: {
+            if (tag !== 416) {
+              break;
+            }
+
+            message.job_timeout = reader.int32();
+            continue;
+          }
+          case 53: {
+            if (tag !== 424) {
+              break;
+            }
+
+            message.max_running_tasks = reader.int32();
             continue;
           }
         }

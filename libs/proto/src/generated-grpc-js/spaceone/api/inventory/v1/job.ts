@@ -25,7 +25,7 @@ import { AnalyzeQuery, Query, StatisticsQuery } from "../../core/v2/query";
 /**
  * cloudforet-io/api spaceone/api/inventory/v1/job.proto: same package, service, rpc, fields and numbers.
  * Additions (new numbers only): JobInfo.Status TIMEOUT = 6; JobsQuery.JobStatus accepts the older
- * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5).
+ * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5); the rpc cancel.
  * Ours (new numbers >= 50): JobInfo.trigger and JobInfo.scheduled_at.
  */
 
@@ -889,6 +889,20 @@ export const JobService = {
       Buffer.from(Struct.encode(Struct.wrap(value)).finish()),
     responseDeserialize: (value: Buffer): { [key: string]: any } | undefined => Struct.unwrap(Struct.decode(value)),
   },
+  /**
+   * Ours, not Cloudforet's (which cancels a job only by starting another collect of its collector):
+   * ends a running job CANCELED with its unfinished tasks (running ones stop streaming and keep
+   * what they wrote) and answers the job; of a job that has already ended, its current state.
+   */
+  cancel: {
+    path: "/spaceone.api.inventory.v1.Job/cancel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: JobRequest): Buffer => Buffer.from(JobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): JobRequest => JobRequest.decode(value),
+    responseSerialize: (value: JobInfo): Buffer => Buffer.from(JobInfo.encode(value).finish()),
+    responseDeserialize: (value: Buffer): JobInfo => JobInfo.decode(value),
+  },
 } as const;
 
 export interface JobServer extends UntypedServiceImplementation {
@@ -897,6 +911,12 @@ export interface JobServer extends UntypedServiceImplementation {
   list: handleUnaryCall<JobsQuery, JobsInfo>;
   analyze: handleUnaryCall<JobAnalyzeQuery, { [key: string]: any } | undefined>;
   stat: handleUnaryCall<JobStatQuery, { [key: string]: any } | undefined>;
+  /**
+   * Ours, not Cloudforet's (which cancels a job only by starting another collect of its collector):
+   * ends a running job CANCELED with its unfinished tasks (running ones stop streaming and keep
+   * what they wrote) and answers the job; of a job that has already ended, its current state.
+   */
+  cancel: handleUnaryCall<JobRequest, JobInfo>;
 }
 
 export interface JobClient extends Client {
@@ -965,6 +985,23 @@ export interface JobClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: { [key: string]: any } | undefined) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ours, not Cloudforet's (which cancels a job only by starting another collect of its collector):
+   * ends a running job CANCELED with its unfinished tasks (running ones stop streaming and keep
+   * what they wrote) and answers the job; of a job that has already ended, its current state.
+   */
+  cancel(request: JobRequest, callback: (error: ServiceError | null, response: JobInfo) => void): ClientUnaryCall;
+  cancel(
+    request: JobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: JobInfo) => void,
+  ): ClientUnaryCall;
+  cancel(
+    request: JobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: JobInfo) => void,
   ): ClientUnaryCall;
 }
 

@@ -17,7 +17,8 @@ import { JobInfo } from "./job";
 /**
  * cloudforet-io/api spaceone/api/inventory/v1/collector.proto: same package, service, rpc, fields and numbers.
  * Additions (ours, new numbers >= 50 only): Scheduled.cron and Scheduled.timezone;
- * CollectorInfo.schedule_status (ScheduleStatus).
+ * CollectorInfo.schedule_status (ScheduleStatus); job_timeout = 52 and max_running_tasks = 53 on
+ * CreateCollectorRequest, UpdateCollectorRequest and CollectorInfo.
  */
 
 export interface Scheduled {
@@ -93,6 +94,13 @@ export interface CreateCollectorRequest {
   tags: { [key: string]: any } | undefined;
   resource_group: CreateCollectorRequest_ResourceGroup;
   workspace_id: string;
+  /** Ours: seconds a job of this collector may run before it ends TIMEOUT (0: the server's JOB_TIMEOUT_SECONDS). */
+  job_timeout: number;
+  /**
+   * Ours: the most tasks of this collector running at once across all workers (0: no limit of its
+   * own; the plugin's announced metadata.concurrency applies too, the lower one wins).
+   */
+  max_running_tasks: number;
 }
 
 export enum CreateCollectorRequest_ResourceGroup {
@@ -107,7 +115,13 @@ export interface UpdateCollectorRequest {
   name: string;
   schedule: Scheduled | undefined;
   secret_filter: SecretFilter | undefined;
-  tags: { [key: string]: any } | undefined;
+  tags:
+    | { [key: string]: any }
+    | undefined;
+  /** Ours: 0 leaves it as it is, -1 goes back to the server's JOB_TIMEOUT_SECONDS. */
+  job_timeout: number;
+  /** Ours: 0 leaves it as it is, -1 removes the collector's own limit. */
+  max_running_tasks: number;
 }
 
 export interface UpdatePluginRequest {
@@ -170,7 +184,13 @@ export interface CollectorInfo {
   created_at: string;
   last_collected_at: string;
   /** Ours. */
-  schedule_status: ScheduleStatus | undefined;
+  schedule_status:
+    | ScheduleStatus
+    | undefined;
+  /** Ours: the collector's job timeout in seconds (0: the server's JOB_TIMEOUT_SECONDS). */
+  job_timeout: number;
+  /** Ours: the collector's own limit of tasks running at once (0: none). */
+  max_running_tasks: number;
 }
 
 export enum CollectorInfo_State {

@@ -15,7 +15,7 @@ import { AnalyzeQuery, Query, StatisticsQuery } from "../../core/v2/query";
 /**
  * cloudforet-io/api spaceone/api/inventory/v1/job.proto: same package, service, rpc, fields and numbers.
  * Additions (new numbers only): JobInfo.Status TIMEOUT = 6; JobsQuery.JobStatus accepts the older
- * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5).
+ * names CREATED (= 1, read as IN_PROGRESS) and ERROR (an alias of FAILURE = 5); the rpc cancel.
  * Ours (new numbers >= 50): JobInfo.trigger and JobInfo.scheduled_at.
  */
 
@@ -117,6 +117,14 @@ export interface JobClient {
   analyze(request: JobAnalyzeQuery, metadata?: Metadata): Observable<Struct>;
 
   stat(request: JobStatQuery, metadata?: Metadata): Observable<Struct>;
+
+  /**
+   * Ours, not Cloudforet's (which cancels a job only by starting another collect of its collector):
+   * ends a running job CANCELED with its unfinished tasks (running ones stop streaming and keep
+   * what they wrote) and answers the job; of a job that has already ended, its current state.
+   */
+
+  cancel(request: JobRequest, metadata?: Metadata): Observable<JobInfo>;
 }
 
 export interface JobController {
@@ -129,11 +137,19 @@ export interface JobController {
   analyze(request: JobAnalyzeQuery, metadata?: Metadata): Promise<Struct> | Observable<Struct> | Struct;
 
   stat(request: JobStatQuery, metadata?: Metadata): Promise<Struct> | Observable<Struct> | Struct;
+
+  /**
+   * Ours, not Cloudforet's (which cancels a job only by starting another collect of its collector):
+   * ends a running job CANCELED with its unfinished tasks (running ones stop streaming and keep
+   * what they wrote) and answers the job; of a job that has already ended, its current state.
+   */
+
+  cancel(request: JobRequest, metadata?: Metadata): Promise<JobInfo> | Observable<JobInfo> | JobInfo;
 }
 
 export function JobControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["delete", "get", "list", "analyze", "stat"];
+    const grpcMethods: string[] = ["delete", "get", "list", "analyze", "stat", "cancel"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("Job", method)(constructor.prototype[method], method, descriptor);
