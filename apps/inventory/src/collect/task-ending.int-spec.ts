@@ -7,6 +7,21 @@ import { inventoryInvariantViolations } from '@cloud-inventory/testing';
 import { DataSource } from 'typeorm';
 import { TaskEnding } from './task-ending';
 
+/** Runs `fn` over the items, `concurrency` at a time (a worker's slots), in order within each slot. */
+async function inTurns<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]);
+      }
+    }),
+  );
+  return results;
+}
+
 describe('TaskEnding against PostgreSQL', () => {
   let db: MigratedDatabase;
   let ingest: IngestRepository;
@@ -95,6 +110,24 @@ describe('TaskEnding against PostgreSQL', () => {
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'SUCCESS', success_tasks: 1, failure_tasks: 0 });
   });
 
+  it('a job stopped after its tasks ended SUCCESS, but before those endings were counted, disconnects nothing', async () => {
+    const collectorId = 'collector-stopped';
+    const first = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-stopped' });
+    await ingest.writeBatch(ingestContextOf(first), itemsOf(first, [1, 2, 3].map((i) => instance(i))), []);
+    await ending.finish(first.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' });
+
+    const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-stopped' });
+    await ingest.writeBatch(ingestContextOf(job), itemsOf(job, [instance(1)]), []);
+    // the ending is recorded, and not folded (as when another fold held the job's row)
+    const parts = collectParts(db.dataSource, testConfig({ disconnectedDeleteAfter: 2 }));
+    await db.dataSource.transaction((manager) => parts.states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }));
+    const canceled = await parts.stopper.cancel(job.jobId, { domain_id: job.domainId });
+    expect(canceled).toMatchObject({ status: 'CANCELED', remained_tasks: 0, success_tasks: 1, failure_tasks: 0 });
+    expect(await states('ws-stopped')).toEqual({ 'vm-1': 'ACTIVE', 'vm-2': 'ACTIVE', 'vm-3': 'ACTIVE' });
+    expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'CANCELED' });
+    expect(await seenRows(job.jobId)).toBe(0);
+  });
+
   describe('at scale: endings that never wait for each other', () => {
     /** Every ending of a job told to the storage plugin (the fold that finishes it), per job. */
     let finishedJobs: string[];
@@ -123,14 +156,17 @@ describe('TaskEnding against PostgreSQL', () => {
       const failing = job.tasks[1999].job_task_id; // of secret 9
       const pools: DataSource[] = await Promise.all(Array.from({ length: 8 }, () => db.connect(4)));
       const enders = pools.map((pool) => collectParts(pool, testConfig({ disconnectedDeleteAfter: 2 })).ending);
+      // each pool ends its share 4 at a time (as a worker would), all pools at once
       const results = await Promise.all(
-        job.tasks.flatMap((task, i) =>
-          [0, 1].map((copy) =>
-            enders[(i + copy * 3) % 8].finish(task.job_task_id, { status: task.job_task_id === failing ? 'FAILURE' : 'SUCCESS', leaseOwner: 'worker-1' }),
+        enders.map((ender, e) =>
+          inTurns(
+            job.tasks.flatMap((task, i) => [0, 1].filter((copy) => (i + copy * 3) % 8 === e).map(() => task)),
+            4,
+            (task) => ender.finish(task.job_task_id, { status: task.job_task_id === failing ? 'FAILURE' : 'SUCCESS', leaseOwner: 'worker-1' }),
           ),
         ),
       );
-      expect(results.filter((result) => result !== null)).toHaveLength(2000);
+      expect(results.flat().filter((result) => result !== null)).toHaveLength(2000);
       expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'FAILURE', remained_tasks: 0, success_tasks: 1999, failure_tasks: 1 });
       expect(finishedJobs).toEqual([first.jobId, job.jobId]);
       const disconnecting = await db.dataSource.query(
@@ -148,7 +184,13 @@ describe('TaskEnding against PostgreSQL', () => {
       await ingest.writeBatch(ingestContextOf(job), itemsOf(job, [instance(1), instance(2)]), []);
       const pools: DataSource[] = await Promise.all(Array.from({ length: 4 }, () => db.connect(4)));
       const parts = pools.map((pool) => collectParts(pool, testConfig()));
-      const endings = job.tasks.map((task, i) => parts[i % 4].ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }));
+      const endings = parts.map((part, p) =>
+        inTurns(
+          job.tasks.filter((_, i) => i % 4 === p),
+          4,
+          (task) => part.ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }),
+        ),
+      );
       const canceled = parts[0].stopper.cancel(job.jobId, { domain_id: job.domainId });
       await Promise.all([...endings, canceled]);
       await parts[1].ending.foldJob(job.jobId);

@@ -208,6 +208,8 @@ export class TaskStateRepository {
             WHERE c.succeeded
             GROUP BY c.secret_id
            HAVING NOT EXISTS (SELECT 1 FROM job_task s WHERE s.job_id = $1 AND s.secret_id = c.secret_id AND s.status <> 'SUCCESS')
+              -- a stopped job (CANCELED, TIMEOUT) disconnects nothing, even for a secret whose tasks all ended SUCCESS before the stop was folded
+              AND EXISTS (SELECT 1 FROM folded f WHERE f.status NOT IN ('CANCELED', 'TIMEOUT'))
          )
          SELECT EXISTS (SELECT 1 FROM locked) AS locked,
                 (SELECT n FROM tally) AS consumed,
