@@ -109,6 +109,12 @@ describe('collector plugin over gRPC', () => {
       expect.arrayContaining(['source', 'count', 'seed', 'version', 'mix', 'tasks', 'fail_after', 'namespaces', 'metrics', 'metrics_version', 'drift_every_seconds']),
     );
     expect(schema.properties.source).toMatchObject({ enum: ['synthetic'], default: 'synthetic' });
+    expect(info.metadata).not.toHaveProperty('concurrency');
+  });
+
+  it('init announces metadata.concurrency when the options ask for it, as Cloudforet plugins do', async () => {
+    const info = await collectorCalls.init({ options: { concurrency: 2 } }, { deadlineMs: CALL_DEADLINE_MS });
+    expect(info.metadata).toMatchObject({ concurrency: 2 });
   });
 
   it('a generated client and a proto-loader client read the same init answer (nested objects, lists, numbers, booleans)', async () => {

@@ -78,7 +78,7 @@ describe('synthetic options', () => {
       { mix: [{ cloud_service_group: 'A', cloud_service_type: 'B' }, { cloud_service_group: 'A', cloud_service_type: 'B' }] },
       'options.mix[1] repeats A/B; each group/type pair may appear once.',
     ],
-    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data, namespaces, metrics, metrics_version, drift_every_seconds).'],
+    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data, namespaces, metrics, metrics_version, drift_every_seconds, concurrency).'],
   ])('rejects %j with INVALID_ARGUMENT naming the option', (options, message) => {
     expect(errorOf(() => parseSyntheticOptions(options)).message).toBe(message);
   });

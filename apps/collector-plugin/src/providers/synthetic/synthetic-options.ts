@@ -28,6 +28,7 @@ export interface SyntheticOptions {
   metrics: boolean;
   metrics_version: string;
   drift_every_seconds: number;
+  concurrency: number;
 }
 
 /** Which slice of the stream one collect emits (from get_tasks' task_options). */
@@ -73,6 +74,7 @@ export const SYNTHETIC_DEFAULTS: Readonly<SyntheticOptions> = Object.freeze({
   metrics: false,
   metrics_version: '1.0',
   drift_every_seconds: 0,
+  concurrency: 0,
 });
 
 type Checker = (value: unknown, key: string) => unknown;
@@ -145,6 +147,7 @@ const CHECKERS: { [K in keyof SyntheticOptions]: Checker } = {
   metrics: boolean,
   metrics_version: name,
   drift_every_seconds: integer(0, MAX_DRIFT_EVERY_SECONDS),
+  concurrency: integer(0, MAX_TASKS),
 };
 
 export const SYNTHETIC_OPTION_NAMES = Object.keys(CHECKERS) as (keyof SyntheticOptions)[];
@@ -273,6 +276,13 @@ export const SYNTHETIC_OPTIONS_SCHEMA = Object.freeze({
       maximum: MAX_DRIFT_EVERY_SECONDS,
       default: SYNTHETIC_DEFAULTS.drift_every_seconds,
       title: 'Resources with index % change_every == 0 also change with the time bucket floor(now / drift_every_seconds) (0: never)',
+    },
+    concurrency: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_TASKS,
+      default: SYNTHETIC_DEFAULTS.concurrency,
+      title: "Announced by init as metadata.concurrency (Cloudforet's cap on a collector's tasks running at once; 0: not announced)",
     },
   },
 });

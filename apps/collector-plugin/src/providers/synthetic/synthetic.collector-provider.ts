@@ -20,13 +20,15 @@ export class SyntheticCollectorProvider implements CollectorProvider {
   now: () => number = () => Date.now();
 
   init(options: JsonObject): CollectorPluginMetadata {
-    parseSyntheticOptions(options);
+    const { concurrency } = parseSyntheticOptions(options);
     return {
       supported_resource_type: ['inventory.CloudService', 'inventory.CloudServiceType', 'inventory.Region', 'inventory.Namespace', 'inventory.Metric'],
       supported_schedules: ['hours'],
       supported_features: ['garbage_collection'],
       filter_format: [],
       options_schema: SYNTHETIC_OPTIONS_SCHEMA,
+      // as Cloudforet plugins announce it: at most this many tasks of a collector run at once
+      ...(concurrency > 0 ? { concurrency } : {}),
     };
   }
 
