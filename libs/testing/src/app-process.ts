@@ -9,6 +9,8 @@ export interface AppProcess {
   child: ChildProcess;
   logFile: string;
   log(): string;
+  /** Resolves with the exit code (or the signal that ended the process) once it has exited. */
+  exited: Promise<number | NodeJS.Signals>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -28,11 +30,12 @@ export function startApp(app: string, env: Record<string, string>, logDir: strin
   });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<number | NodeJS.Signals>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
   return {
     name,
     child,
     logFile,
+    exited,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -47,6 +47,8 @@ export interface Stack {
    * the first one's (e.g. another role); it is stopped with the stack and its log is in logs().
    */
   startReplica(env?: Record<string, string>): Promise<InventoryReplica>;
+  /** The environment the inventory was started with (its secret key, plugins, database). */
+  inventoryEnv: Record<string, string>;
   /** Logs of every process, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
@@ -54,6 +56,8 @@ export interface Stack {
 
 export interface InventoryReplica {
   process: AppProcess;
+  /** A client of the replica's gRPC port, sending the stack's admin token. */
+  grpc: InventoryGrpcClient;
   grpcAddress: string;
   httpUrl: string;
 }
@@ -148,7 +152,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
     }
-    return { process: replica, grpcAddress: `127.0.0.1:${replicaGrpcPort}`, httpUrl: replicaUrl };
+    const client = new InventoryGrpcClient(`127.0.0.1:${replicaGrpcPort}`, credentialsOf(admin.token, ADMIN).metadata);
+    callers.push(client);
+    return { process: replica, grpc: client, grpcAddress: `127.0.0.1:${replicaGrpcPort}`, httpUrl: replicaUrl };
   };
   const stop = async () => {
     for (const client of callers) client.close();
@@ -185,6 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     storagePlugin,
     databaseUrl,
     startReplica,
+    inventoryEnv,
     logs,
     stop,
   };
