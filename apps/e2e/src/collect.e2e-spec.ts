@@ -224,8 +224,16 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
       await client.query(`UPDATE job SET total_tasks = total_tasks + 1, success_tasks = success_tasks + 1 WHERE job_id = $1`, [job.job_id]);
       // created counters without their rows (the twin above is one row more: two counts more)
       await client.query(`UPDATE job_task SET created_count = created_count + 2 WHERE job_task_id = $1`, [first.job_task_id]);
-      // a task back IN_PROGRESS with nothing queued to run it
+      // a task back IN_PROGRESS with nothing queued to run it, in a job that says it was canceled
       await client.query(`UPDATE job_task SET status = 'IN_PROGRESS' WHERE job_task_id = $1`, [second.job_task_id]);
+      await client.query(`UPDATE job SET status = 'CANCELED' WHERE job_id = $1`, [job.job_id]);
+      // an ending recorded twice
+      for (let copy = 0; copy < 2; copy++) {
+        await client.query(
+          `INSERT INTO job_task_ending (job_id, job_task_id, secret_id, succeeded, finished_at) SELECT job_id, job_task_id, secret_id, true, finished_at FROM job_task WHERE job_task_id = $1`,
+          [first.job_task_id],
+        );
+      }
       // a resource disconnected by no task
       await client.query(`UPDATE cloud_service SET state = 'DISCONNECTED', updated_at = now() WHERE cloud_service_id =
                             (SELECT cloud_service_id FROM cloud_service WHERE state = 'ACTIVE' ORDER BY cloud_service_id DESC LIMIT 1)`);
@@ -233,7 +241,9 @@ describe('collect, end to end (three processes, gRPC, PostgreSQL)', () => {
       for (const rule of [
         'one live cloud_service row per identity',
         'one live cloud_service row per reference.resource_id within a collector and secret',
-        "a job's counters equal its stored tasks",
+        "a job's counters, with its endings not yet folded, equal its stored tasks",
+        'each ending is recorded once, for a task that has ended',
+        'a job stopped (CANCELED, TIMEOUT) has no task left open',
         'a task is queued while, and only while, it has not ended',
         "a collector's created_count, summed over its tasks, equals its stored cloud services, namespaces and metrics",
         'every DISCONNECTED cloud service was disconnected by a counted, successful end of its collector and secret',

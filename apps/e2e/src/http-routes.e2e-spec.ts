@@ -127,6 +127,7 @@ describe('HTTP routes, the .proto bindings and the OpenAPI document', () => {
         'POST /inventory/v1/jobs/search (Job.list)',
         'GET /inventory/v1/jobs (Job.list)',
         'POST /inventory/v1/job/analyze (Job.analyze)',
+        'POST /inventory/v1/job/cancel (Job.cancel)',
         'POST /inventory/v1/job-task/stat (JobTask.stat)',
         'POST /inventory/v1/collector/stat (Collector.stat)',
         'POST /inventory/v1/cloud-service/stat (CloudService.stat)',

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { inventoryInvariantViolations, JsonRecord, LooseJson, Stack, startStack, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, LooseJson, Stack, startStack, waitFor, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * The lifecycle calls of secrets and collectors over the wire, each over gRPC and over HTTP, each
@@ -85,29 +85,54 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     return total_count;
   }
 
-  it('refuses a second collect of a collector while its job runs (today: FAILED_PRECONDITION / 409 ERROR_COLLECTOR_COLLECTING naming the job), and accepts one once it ended', async () => {
-    // The behaviour documented today; the orchestration issue replaces it with "the new collect supersedes the running job".
+  /** The job's tasks. */
+  const tasksOf = async (jobId: string) => (await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: jobId })).results;
+
+  /** Waits until the job's first task has written something (its stream is running). */
+  async function untilWriting(jobId: string): Promise<void> {
+    await waitFor(`job ${jobId} to write`, async () => ((await tasksOf(jobId))[0]?.['created_count'] > 0 ? true : undefined), 30_000);
+  }
+
+  it('supersedes the running job on a second collect (COLLECT_WHEN_RUNNING=supersede, the default): the older job ends CANCELED with exact counters, its stream is cancelled, it disconnects nothing; the new job runs', async () => {
     const secretId = await createSecret('300000000001');
-    // about 4 s of stream (one message every 500 ms): the job is still running when the refusals are asked for
+    // about 4 s of stream (one message every 500 ms): the job is still running when it is superseded
     const collectorId = await createCollector([secretId], { count: 8, delay_ms: 500 });
-    const running = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
-    expect(running['status']).toBe('IN_PROGRESS');
+    const first = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
+    expect(first['status']).toBe('IN_PROGRESS');
+    await untilWriting(first['job_id']);
 
-    const overGrpc = await rejection(stack.grpc.call('Collector', 'collect', { collector_id: collectorId }));
-    expect(overGrpc).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringMatching(/^ERROR_COLLECTOR_COLLECTING: .*already collecting/) });
-    expect(overGrpc.details).toContain(running['job_id']);
-    const overHttp = await stack.post('/inventory/v1/collector/collect', { collector_id: collectorId });
-    expect(overHttp).toMatchObject({ status: 409, body: { code: 'ERROR_COLLECTOR_COLLECTING', message: expect.stringContaining(running['job_id']) } });
+    const second = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
+    expect(second).toMatchObject({ status: 'IN_PROGRESS', collector_id: collectorId });
+    expect(second['job_id']).not.toBe(first['job_id']);
+    // the older job is CANCELED in the same transaction that created the new one: no wait
+    const canceled = await stack.grpc.call('Job', 'get', { job_id: first['job_id'] });
+    expect(canceled).toMatchObject({ status: 'CANCELED', remained_tasks: 0, success_tasks: 0, failure_tasks: 1 });
+    expect(canceled['finished_at']).not.toBe('');
+    const [task] = await tasksOf(first['job_id']);
+    expect(task).toMatchObject({ status: 'CANCELED', disconnected_count: 0, deleted_count: 0 });
+    expect(task['created_count']).toBeGreaterThan(0);
+    expect(task['created_count']).toBeLessThan(8);
+    expect(task['errors']).toEqual([
+      { error_code: 'ERROR_COLLECT_CANCELED', message: `The job was superseded by job ${second['job_id']}, a new collect of the same collector.`, additional: {} },
+    ]);
+    // the plugin saw its stream cancelled (the worker was told by NOTIFY) long before its 8 messages
+    const cancelledStream = () =>
+      stack.collectorPlugin
+        .log()
+        .split('\n')
+        .find((line) => line.includes(task['job_task_id']) && line.includes('collect cancelled'));
+    await waitFor('the plugin to see the stream cancelled', async () => cancelledStream());
+    expect(JSON.parse(cancelledStream()!).messages).toBeLessThan(8);
 
-    // the refusals were about the running job, and wrote nothing
-    expect((await stack.grpc.call('Job', 'get', { job_id: running['job_id'] }))['status']).toBe('IN_PROGRESS');
-    expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(1);
-
-    expect(await waitForJob(stack, running['job_id'])).toMatchObject({ status: 'SUCCESS' });
-    await stack.grpc.call('Collector', 'update_plugin', { collector_id: collectorId, options: { count: 8, seed, include_types: false } });
-    const { job } = await collect(collectorId);
-    expect(job['status']).toBe('SUCCESS');
-    expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(2);
+    // over HTTP too: a third collect supersedes the second
+    const third = await stack.post('/inventory/v1/collector/collect', { collector_id: collectorId });
+    expect(third).toMatchObject({ status: 200, body: { status: 'IN_PROGRESS' } });
+    expect((await stack.grpc.call('Job', 'get', { job_id: second['job_id'] }))['status']).toBe('CANCELED');
+    const done = await waitForJob(stack, third.body['job_id']);
+    expect(done).toMatchObject({ status: 'SUCCESS', total_tasks: 1, success_tasks: 1 });
+    expect(await countCloudServices(collectorId)).toBe(8);
+    expect(await accounts(collectorId, 'DISCONNECTED')).toEqual([]);
+    expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(3);
   });
 
   it('Secret.update renames and retags a secret over gRPC and HTTP; the answers never carry the data', async () => {
@@ -246,5 +271,49 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     } finally {
       await database.end();
     }
+  });
+});
+
+describe('COLLECT_WHEN_RUNNING=refuse', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ inventoryEnv: { COLLECT_WHEN_RUNNING: 'refuse' } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a second collect while the job runs (FAILED_PRECONDITION / 409 ERROR_COLLECTOR_COLLECTING naming the job), changing nothing, and accepts one once it ended', async () => {
+    const secret = await stack.grpc.call('Secret', 'create', { name: 'refusing', provider: 'synthetic', data: { account_id: '300000000009' } });
+    const collector = await stack.grpc.call('Collector', 'create', {
+      name: 'refusing',
+      provider: 'synthetic',
+      plugin_info: { plugin_id: 'synthetic', options: { count: 8, delay_ms: 500, include_types: false } },
+      secret_filter: { state: 'ENABLED', secrets: [secret['secret_id']] },
+    });
+    const collectorId = collector['collector_id'];
+    const running = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
+    expect(running['status']).toBe('IN_PROGRESS');
+
+    const overGrpc = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId }).then(
+      () => undefined,
+      (error: { code: number; details: string }) => error,
+    );
+    expect(overGrpc).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringMatching(/^ERROR_COLLECTOR_COLLECTING: .*already collecting/) });
+    expect(overGrpc!.details).toContain(running['job_id']);
+    const overHttp = await stack.post('/inventory/v1/collector/collect', { collector_id: collectorId });
+    expect(overHttp).toMatchObject({ status: 409, body: { code: 'ERROR_COLLECTOR_COLLECTING', message: expect.stringContaining(running['job_id']) } });
+
+    // the refusals were about the running job, and wrote nothing
+    expect((await stack.grpc.call('Job', 'get', { job_id: running['job_id'] }))['status']).toBe('IN_PROGRESS');
+    expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(1);
+
+    expect(await waitForJob(stack, running['job_id'])).toMatchObject({ status: 'SUCCESS' });
+    const again = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
+    expect(await waitForJob(stack, again['job_id'])).toMatchObject({ status: 'SUCCESS' });
+    expect((await stack.grpc.call('Job', 'list', { collector_id: collectorId }))['total_count']).toBe(2);
+    expect(await inventoryInvariantViolations(stack.databaseUrl)).toEqual([]);
   });
 });
