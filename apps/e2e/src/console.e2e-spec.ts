@@ -256,7 +256,7 @@ describe('web console, in Chromium, against the real stack', () => {
       expect(task).toMatchObject({ Status: 'SUCCESS', Created: String(FLEET_COUNT), Updated: '0', Failed: '0', Errors: '0' });
     }
     expect(await page.locator('#job-errors').textContent()).toBe('No task reported an error.');
-    expect(await page.locator('[data-placeholder=job-cancel]').count()).toBe(0); // only while a job runs
+    expect(await page.locator('[data-action=job-cancel]').count()).toBe(0); // only while a job runs
     await screenshot('job');
   });
 
@@ -594,6 +594,33 @@ describe('web console, in Chromium, against the real stack', () => {
     await hasText(page.locator('#jobs tbody tr'), fleetJobId);
     await screenshot('jobs-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('Cancel job on a running job\u2019s page and in the collectors list: the job ends CANCELED (Job.cancel), its tasks too, and the page shows it', async () => {
+    // one message every 500 ms: the jobs still run when they are canceled
+    const slow = await api('inventory/v1/collector/create', {
+      name: 'slow',
+      provider: 'synthetic',
+      plugin_info: { plugin_id: 'synthetic', options: { count: 60, delay_ms: 500, seed: 9, include_types: false } },
+      secret_filter: { state: 'ENABLED', secrets: [secretIds[0]] },
+    });
+    const first = (await api('inventory/v1/collector/collect', { collector_id: slow.collector_id })).job_id;
+    await open(`#/jobs/${encodeURIComponent(first)}`);
+    await hasText(page.locator('#job-summary .badge'), /^IN_PROGRESS$/);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await hasText(page.locator('#job-summary .badge'), /^CANCELED$/);
+    await hasText(page.locator('#job-tasks tbody tr'), 'CANCELED');
+    expect(await page.locator('[data-action=job-cancel]').count()).toBe(0);
+    expect(await api('inventory/v1/job/get', { job_id: first })).toMatchObject({ status: 'CANCELED', remained_tasks: 0, failure_tasks: 1 });
+    expect(apiRequests.some((request) => request.url().endsWith('/inventory/v1/job/cancel') && JSON.parse(request.postData() ?? '{}').job_id === first)).toBe(true);
+    await hasText(page.locator('#job-errors'), 'ERROR_COLLECT_CANCELED');
+    await screenshot('job-canceled');
+
+    const second = (await api('inventory/v1/collector/collect', { collector_id: slow.collector_id })).job_id;
+    await open('#/collectors');
+    await page.getByRole('button', { name: `Cancel job ${second}` }).click();
+    await hasText(page.locator('#collectors tbody tr').filter({ hasText: second }), 'CANCELED');
+    expect(await api('inventory/v1/job/get', { job_id: second })).toMatchObject({ status: 'CANCELED', remained_tasks: 0 });
   });
 
   it('ran without a script error or a Content-Security-Policy violation', () => {

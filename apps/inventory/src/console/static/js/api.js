@@ -58,8 +58,7 @@ export async function call(route, body = {}, options = {}) {
 const inventory = (path) => (body, options) => call(`inventory/v1/${path}`, body, options);
 
 export const api = {
-  jobs: { list: inventory('job/list'), get: inventory('job/get'), stat: inventory('job/stat') },
-  // Job.cancel is not in the API yet (it comes with a later issue): see cancelJobControl in pages/job.js.
+  jobs: { list: inventory('job/list'), get: inventory('job/get'), stat: inventory('job/stat'), cancel: inventory('job/cancel') },
   jobTasks: { list: inventory('job-task/list'), stat: inventory('job-task/stat') },
   collectors: { list: inventory('collector/list'), collect: inventory('collector/collect') },
   cloudServices: { list: inventory('cloud-service/list'), get: inventory('cloud-service/get'), stat: inventory('cloud-service/stat') },

@@ -114,7 +114,7 @@ export async function render({ main, signal, setTitle, navigate, unauthenticated
                 h('span', schedule.detail ? { title: schedule.detail } : {}, badge(schedule.state), ' ', schedule.text),
                 timeCell(collector.last_collected_at, { ago: true }),
                 job
-                  ? h('span', { class: 'inline' }, badge(job.status), ' ', h('a', { href: `#/jobs/${encodeURIComponent(job.job_id)}`, class: 'mono' }, job.job_id), ' ', cancelJobControl(job, { compact: true }))
+                  ? h('span', { class: 'inline' }, badge(job.status), ' ', h('a', { href: `#/jobs/${encodeURIComponent(job.job_id)}`, class: 'mono' }, job.job_id), ' ', cancelJobControl(job, { compact: true, onCanceled: () => void refresh() }))
                   : h('span', { class: 'muted' }, 'none yet'),
                 button,
               ],

@@ -1,18 +1,35 @@
-// The place for cancelling a job. Job.cancel is not in the API yet (it comes with a later issue),
-// so the control is shown disabled and says why; nothing here pretends to cancel.
-// TODO(Job.cancel): when POST /inventory/v1/job/cancel exists, enable the button, call it with
-// { job_id } and refresh the page (the job then ends CANCELED).
+// The "Cancel job" button of a running job (Job.cancel: POST /inventory/v1/job/cancel). The job
+// ends CANCELED: its pending tasks too, its running tasks stop streaming and keep what they wrote.
+// Cancelling is idempotent on the server, so a second click or a job that ended meanwhile is harmless.
+import { api } from '../api.js';
+import { errorAlert } from '../components.js';
 import { h } from '../dom.js';
 
-/** compact: the button alone (its reason read by screen readers and shown as a tooltip), for table rows. */
-export function cancelJobControl(job, { compact = false } = {}) {
+/**
+ * The control for a job, or null when it is not running. compact: the button alone (its errors shown
+ * below it), for table rows. onCanceled(job) runs with the server's answer (the job as it now is).
+ */
+export function cancelJobControl(job, { compact = false, onCanceled = () => undefined } = {}) {
   if (job.status !== 'IN_PROGRESS') return null;
-  const noteId = `cancel-note-${job.job_id}`;
-  const reason = 'Cancelling is not available: this server has no Job.cancel yet.';
-  return h(
-    'span',
-    { class: compact ? 'inline' : 'notice inline', dataset: { placeholder: 'job-cancel' } },
-    h('button', { type: 'button', disabled: true, 'aria-describedby': noteId, title: compact ? reason : undefined }, 'Cancel job'),
-    h('span', { id: noteId, class: compact ? 'visually-hidden' : undefined }, reason),
+  const problem = h('span', {});
+  const button = h(
+    'button',
+    { type: 'button', class: 'danger', dataset: { action: 'job-cancel' } },
+    h('span', {}, 'Cancel job'),
+    compact ? h('span', { class: 'visually-hidden' }, ` ${job.job_id}`) : null,
   );
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.firstChild.textContent = 'Cancelling…';
+    problem.replaceChildren();
+    try {
+      const canceled = await api.jobs.cancel({ job_id: job.job_id });
+      onCanceled(canceled);
+    } catch (error) {
+      button.disabled = false;
+      button.firstChild.textContent = 'Cancel job';
+      problem.replaceChildren(errorAlert(error, { title: 'The job could not be canceled' }));
+    }
+  });
+  return h('span', { class: compact ? 'inline' : 'inline job-cancel' }, button, problem);
 }

@@ -107,14 +107,16 @@ export async function render({ main, params, signal, setTitle, handoff, unauthen
     errorsSlot,
   );
 
+  let refresh;
   const showJob = (job, name, counters) => {
     replaceChildren(head, summary(job, name, counters));
-    replaceChildren(actions, cancelJobControl(job), updated);
+    // once canceled, one more read shows its tasks CANCELED (polling stops with IN_PROGRESS)
+    replaceChildren(actions, cancelJobControl(job, { onCanceled: () => void refresh() }), updated);
   };
   // a collect just started from the console hands its answer over: show it before the first poll
   if (handoff?.job_id === jobId) showJob(handoff);
 
-  const refresh = async () => {
+  refresh = async () => {
     try {
       const [job, taskPage] = await Promise.all([
         api.jobs.get({ job_id: jobId }, { signal }),
