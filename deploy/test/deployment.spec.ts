@@ -28,8 +28,6 @@ const IMAGE_REPOSITORY = 'cloud-inventory';
  * read them yet. Once an app reads one, its entry here must go (a test below says so).
  */
 const PENDING_ENV: Record<string, string> = {
-  INVENTORY_ROLES: 'issue 11: roles',
-  SHUTDOWN_GRACE_SECONDS: 'issue 11: graceful shutdown',
 };
 /** Read by libraries when they need it, not necessarily while starting. */
 const RUNTIME_ENV = new Set(['NODE_ENV']);

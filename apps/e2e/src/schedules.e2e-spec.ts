@@ -235,7 +235,7 @@ describe('retention in a scheduler process of its own, at a time the test choose
 
   beforeAll(async () => {
     // this process only serves the API and runs the workers: a cloud service missed once is DELETED
-    stack = await startStack({ inventoryEnv: { INVENTORY_CLOCK_FILE: clock.path, SCHEDULER_ENABLED: 'false', DISCONNECTED_DELETE_AFTER: '1' } });
+    stack = await startStack({ inventoryEnv: { INVENTORY_CLOCK_FILE: clock.path, INVENTORY_ROLES: 'api,worker', DISCONNECTED_DELETE_AFTER: '1' } });
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
   });
@@ -279,7 +279,7 @@ describe('retention in a scheduler process of its own, at a time the test choose
 
     // 91 days later a scheduler starts: retention (default rules) runs once it has looked
     clock.set(new Date(Date.now() + 91 * DAY));
-    const retention = await stack.startReplica({ SCHEDULER_ENABLED: 'true' });
+    const retention = await stack.startReplica({ INVENTORY_ROLES: 'scheduler' });
     const line = await eventually(async () => retention.process.log().split('\n').find((l) => l.includes('retention: deleted')));
     expect(line).toContain(
       `retention: deleted 2 job(s) with 2 task(s), removed 3 cloud service(s) DELETED long ago; ${types.length} cloud service type(s) and ${regions.length} region(s) not seen became DELETED`,

@@ -20,13 +20,13 @@ describe('inventory configuration', () => {
     expect(() => parsePluginSeeds('synthetic@127.0.0.1:50061')).toThrow('INVENTORY_PLUGINS');
   });
 
-  it('reads INVENTORY_ROLES (default: all three), refuses an unknown role, and keeps WORKER_ENABLED=false as a deprecated alias', () => {
+  it('reads INVENTORY_ROLES (default: all three), refuses an unknown role, and refuses WORKER_ENABLED and SCHEDULER_ENABLED (replaced by it)', () => {
     const roles = (env: NodeJS.ProcessEnv) => [...loadInventoryConfig(env).roles].sort();
     expect(roles({})).toEqual(['api', 'scheduler', 'worker']);
     expect(roles({ INVENTORY_ROLES: 'worker' })).toEqual(['worker']);
     expect(roles({ INVENTORY_ROLES: ' api , scheduler ' })).toEqual(['api', 'scheduler']);
-    expect(roles({ WORKER_ENABLED: 'false' })).toEqual(['api', 'scheduler']);
-    expect(roles({ WORKER_ENABLED: 'false', INVENTORY_ROLES: 'worker' })).toEqual(['worker']);
+    expect(() => loadInventoryConfig({ WORKER_ENABLED: 'false' })).toThrow(/WORKER_ENABLED: replaced by INVENTORY_ROLES \(WORKER_ENABLED=false is INVENTORY_ROLES=api,scheduler\)/);
+    expect(() => loadInventoryConfig({ SCHEDULER_ENABLED: 'false', INVENTORY_ROLES: 'api' })).toThrow(/SCHEDULER_ENABLED: replaced by INVENTORY_ROLES/);
     expect(() => loadInventoryConfig({ INVENTORY_ROLES: 'api,workers' })).toThrow(/INVENTORY_ROLES: expected a comma list of api, worker, scheduler; unknown: workers/);
     expect(() => loadInventoryConfig({ INVENTORY_ROLES: ' , ' })).toThrow(/INVENTORY_ROLES/);
     const config = loadInventoryConfig({ INVENTORY_ROLES: 'worker' });

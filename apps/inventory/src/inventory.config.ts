@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envAddress, envBool, envInt, parseConfig } from '@cloud-inventory/config';
+import { envAddress, envInt, parseConfig } from '@cloud-inventory/config';
 
 /** What one inventory process does (INVENTORY_ROLES); any number of processes share one PostgreSQL. */
 export const INVENTORY_ROLES = ['api', 'worker', 'scheduler'] as const;
@@ -25,6 +25,13 @@ const rolesList = z
     }
     return new Set(roles as InventoryRole[]);
   });
+
+/** A variable earlier versions read, now refused with a message naming what replaced it. */
+const replacedBy = (message: string) =>
+  z
+    .string()
+    .optional()
+    .refine((value) => value === undefined, { message });
 
 const schema = z.object({
   INVENTORY_GRPC_LISTEN: envAddress('0.0.0.0:50051'),
@@ -53,8 +60,9 @@ const schema = z.object({
   INVENTORY_PLUGINS: z.string().default(''),
   /** Comma list of api, worker, scheduler (default: all three). */
   INVENTORY_ROLES: rolesList,
-  /** Deprecated: WORKER_ENABLED=false is INVENTORY_ROLES=api,scheduler (read only when INVENTORY_ROLES is unset). */
-  WORKER_ENABLED: envBool(true),
+  // replaced by INVENTORY_ROLES: refused, so that an old deployment does not silently run other roles
+  WORKER_ENABLED: replacedBy('replaced by INVENTORY_ROLES (WORKER_ENABLED=false is INVENTORY_ROLES=api,scheduler); unset it'),
+  SCHEDULER_ENABLED: replacedBy('replaced by INVENTORY_ROLES (SCHEDULER_ENABLED=false is INVENTORY_ROLES=api,worker); unset it'),
   /** SIGTERM: running batches commit, tasks are handed back, and the process exits within this. */
   SHUTDOWN_GRACE_SECONDS: envInt(10, 1, 3600),
   /** Job tasks one inventory process runs at once. */
@@ -101,11 +109,6 @@ const schema = z.object({
   SECRET_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
   /** Keys that only decrypt (comma list): the old key while `npm run secret-key:rotate` moves secrets to the new one. */
   SECRET_ENCRYPTION_PREVIOUS_KEYS: z.string().default(''),
-  /**
-   * Fire collectors' schedules and run retention in this process. INVENTORY_ROLES (its `scheduler`
-   * role) replaces this switch when it lands; PostgreSQL keeps replicas from firing a slot twice.
-   */
-  SCHEDULER_ENABLED: envBool(true),
   /** How often a scheduler looks for due schedules at most (it also wakes up for the next due slot). */
   SCHEDULER_POLL_SECONDS: envInt(30, 1, 3600),
   /** Retention (Cloudforet's cleanup); 0 turns a rule off. */
@@ -223,6 +226,7 @@ export function parsePluginSeeds(value: string): PluginSeed[] {
 
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
   const c = parseConfig(schema, env);
+  const roles = c.INVENTORY_ROLES ?? new Set(INVENTORY_ROLES);
   return {
     grpcListen: c.INVENTORY_GRPC_LISTEN,
     httpHost: c.INVENTORY_HTTP_HOST,
@@ -246,7 +250,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       secretsPerDomain: c.DOMAIN_MAX_SECRETS,
     },
     plugins: parsePluginSeeds(c.INVENTORY_PLUGINS),
-    roles: c.INVENTORY_ROLES ?? new Set(INVENTORY_ROLES.filter((role) => role !== 'worker' || c.WORKER_ENABLED)),
+    roles,
     shutdownGraceMs: c.SHUTDOWN_GRACE_SECONDS * 1000,
     worker: {
       concurrency: c.WORKER_CONCURRENCY,
@@ -274,7 +278,8 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     pluginAllowedHosts: c.PLUGIN_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     tls: tlsConfig(c.INVENTORY_TLS_CERT_FILE, c.INVENTORY_TLS_KEY_FILE, c.PLUGIN_TLS_CA_FILE),
     scheduler: {
-      enabled: c.SCHEDULER_ENABLED,
+      // the `scheduler` role: fire collectors' schedules and run retention (PostgreSQL keeps replicas from firing a slot twice)
+      enabled: roles.has('scheduler'),
       pollMs: c.SCHEDULER_POLL_SECONDS * 1000,
     },
     retention: {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
 
-/** Retention (Cloudforet's cleanup), where SCHEDULER_ENABLED. */
+/** Retention (Cloudforet's cleanup), where the `scheduler` role is (INVENTORY_ROLES). */
 @Module({
   providers: [RetentionRepository, RetentionService],
   exports: [RetentionService],

@@ -24,7 +24,7 @@ const NOTHING: RetentionCounts = { jobs: 0, job_tasks: 0, cloud_services: 0, clo
  * RETENTION_JOB_DAYS are deleted; cloud services DELETED for more than RETENTION_DELETED_RESOURCE_DAYS
  * are removed for good; cloud service types and regions no collect has seen for
  * RETENTION_TYPE_HOURS / RETENTION_REGION_HOURS become DELETED (except those written by hand).
- * A rule at 0 is off. Runs where SCHEDULER_ENABLED, once per RETENTION_INTERVAL_MINUTES across all
+ * A rule at 0 is off. Runs where the `scheduler` role is (INVENTORY_ROLES), once per RETENTION_INTERVAL_MINUTES across all
  * replicas (the last run is in retention_run), one replica at a time (an advisory lock), in batches
  * of RETENTION_BATCH_SIZE rows, each its own short transaction. Each run is logged with its counts.
  */

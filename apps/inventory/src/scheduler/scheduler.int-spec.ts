@@ -342,7 +342,7 @@ describe('SchedulerService on PostgreSQL', () => {
     });
   });
 
-  it('runs its loop where SCHEDULER_ENABLED, and stops it on shutdown; elsewhere it never fires', async () => {
+  it('runs its loop where the scheduler role is, and stops it on shutdown; elsewhere it never fires', async () => {
     const collector = await createCollector({ state: 'ENABLED', hours: [11] });
     clock.set('2025-03-28T11:00:00Z');
     const off = new SchedulerService(config, stack.collectors, stack.collects, clock);

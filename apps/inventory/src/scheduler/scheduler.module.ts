@@ -3,7 +3,7 @@ import { CollectModule } from '../collect/collect.module';
 import { CollectorModule } from '../collector/collector.module';
 import { SchedulerService } from './scheduler.service';
 
-/** Firing collectors' schedules (where SCHEDULER_ENABLED). */
+/** Firing collectors' schedules (where the `scheduler` role is (INVENTORY_ROLES)). */
 @Module({
   imports: [CollectorModule, CollectModule],
   providers: [SchedulerService],

@@ -42,8 +42,7 @@ export interface SlotOutcome {
  * that expires if it dies), starts one collect per slot through CollectService (trigger SCHEDULE,
  * skip while a job runs), then records the outcome and plans the next slot. The job carries its
  * slot under a unique index, so a slot taken over after a crash still starts one job. Time comes
- * from the injected Clock. Runs where SCHEDULER_ENABLED (the `scheduler` role of INVENTORY_ROLES
- * once it lands).
+ * from the injected Clock. Runs where INVENTORY_ROLES has `scheduler`.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
