@@ -322,6 +322,37 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     expect(succeeded['results'].map((row: Row) => row['status'])).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
   });
 
+  it('cancels a running job (job cancel): CANCELED, its tasks too; again, or on an ended job, it shows the job and exits 0', async () => {
+    // one message every 500 ms: the job still runs when it is canceled
+    const secret = await stack.grpc.call('Secret', 'create', { name: 'cancel me', provider: 'synthetic', data: { account_id: '700000000001' } });
+    const slow = await stack.grpc.call('Collector', 'create', {
+      name: 'slow',
+      provider: 'synthetic',
+      plugin_info: { plugin_id: 'synthetic', options: { count: 40, tasks: 2, delay_ms: 500, include_types: false } },
+      secret_filter: { state: 'ENABLED', secrets: [secret['secret_id']] },
+    });
+    const started = await stack.grpc.call('Collector', 'collect', { collector_id: slow['collector_id'] });
+    expect(started['status']).toBe('IN_PROGRESS');
+
+    const canceled = await json(['job', 'cancel', started['job_id']]);
+    expect(canceled).toMatchObject({ job_id: started['job_id'], status: 'CANCELED', remained_tasks: 0, success_tasks: 0, failure_tasks: 2 });
+    const { results: tasks } = await stack.grpc.call<{ results: Row[] }>('JobTask', 'list', { job_id: started['job_id'] });
+    expect(tasks.map((task) => task['status'])).toEqual(['CANCELED', 'CANCELED']);
+
+    const again = await cli(['job', 'cancel', started['job_id'], '-o', 'json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(canceled);
+    const done = (await json(['job', 'list', '--collector', collectorId, '--status', 'SUCCESS']))['results'][0];
+    const ended = await cli(['job', 'cancel', done['job_id'], '-o', 'json']);
+    expect(ended.code).toBe(0);
+    expect(ended.stderr).toContain(`job ${done['job_id']} had already ended SUCCESS: nothing to cancel`);
+    expect(JSON.parse(ended.stdout)).toMatchObject({ job_id: done['job_id'], status: 'SUCCESS' });
+
+    const unknown = await cli(['job', 'cancel', 'job-000000000000']);
+    expect(unknown.code).toBe(4); // NOT_FOUND
+    expect(unknown.stderr).toMatch(/not found/i);
+  });
+
   it('ends a followed job that failed with exit code 10, failures counted per type from the task errors', async () => {
     // a new seed gives new resources: 2 invalid ones and 3 plugin errors per secret make each task FAILURE
     const updated = await json(['collector', 'update', collectorId, '--option', 'seed=12', '--option', 'invalid=2', '--option', 'error_resources=3']);

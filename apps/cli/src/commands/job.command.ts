@@ -48,5 +48,19 @@ export function jobCommand(kit: CommandKit): Command {
       }),
     );
 
+  job
+    .command('cancel')
+    .description('cancel a running job (Job.cancel): its pending tasks end CANCELED, running ones stop streaming and keep what they wrote; a job that already ended is shown as it is')
+    .argument('<job_id>')
+    .action(
+      kit.action(async (context, jobId: string) => {
+        const format = context.format;
+        const canceled = await context.client().call<Record<string, unknown>>('Job', 'cancel', { job_id: jobId });
+        // idempotent: cancelling a job that had ended (or was canceled before) is not an error
+        if (canceled['status'] !== 'CANCELED') context.note(`job ${jobId} had already ended ${String(canceled['status'])}: nothing to cancel`);
+        context.print(renderObject(canceled, format, format === 'csv' ? [...COLUMNS.job] : undefined));
+      }),
+    );
+
   return job;
 }
