@@ -379,6 +379,7 @@ describe('authentication and roles', () => {
       [member, 'Collector', 'delete', { collector_id: 'collector-x' }, '/inventory/v1/collector/delete'],
       [member, 'Secret', 'create', { name: 'x', data: { a: 1 } }, '/secret/v1/secret/create'],
       [member, 'Job', 'delete', { job_id: 'job-x' }, '/inventory/v1/job/delete'],
+      [member, 'Job', 'cancel', { job_id: 'job-x' }, '/inventory/v1/job/cancel'],
       [member, 'JobTask', 'delete', { job_task_id: 'job-task-x' }, '/inventory/v1/job-task/delete'],
       [ownerOf, 'Plugin', 'register', { plugin_id: 'evil', endpoint: '127.0.0.1:1', service_type: 'COLLECTOR' }, '/inventory/v1/plugin/register'],
       [stack as unknown as Caller, 'Plugin', 'register', { plugin_id: 'evil', endpoint: '127.0.0.1:1', service_type: 'COLLECTOR' }, '/inventory/v1/plugin/register'],

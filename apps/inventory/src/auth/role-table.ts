@@ -45,6 +45,7 @@ export const RPC_ROLES: Readonly<Record<string, RpcRule>> = {
   }),
   ...rules('Job', readOrWrite('inventory:Job', INVENTORY_READS), {
     delete: { roles: ADMIN_OWNER },
+    cancel: { roles: ADMIN_OWNER, note: 'ours (Cloudforet has none); as delete. A member\'s collect still supersedes its running job' },
     get: { roles: ALL },
     list: { roles: ALL },
     analyze: { roles: ALL },

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '@cloud-inventory/grpc';
+import { rowScope } from '../common/query-scope';
 import { RequestScope } from '../common/request-scope';
 import { TaskErrorCode } from '../job-task/task-error-code';
 import { JobSelection, JobStop, TaskStateRepository } from '../job-task/task-state.repository';
@@ -48,9 +49,12 @@ export class JobStopper {
    */
   async cancel(jobId: string, scope: RequestScope): Promise<JobEntity> {
     if (!jobId) throw AppError.required('job_id');
+    // the caller's jobs only (a workspace token: its workspace's), as Job.delete
+    const where = rowScope(scope);
+    if (!(await this.jobs.findScoped(where, jobId))) throw AppError.notFound('Job', 'job_id', jobId);
     const stopped = await this.dataSource.transaction((manager) => this.stop(manager, { jobId, domainId: scope.domain_id }, CANCELED));
     await this.settle(stopped);
-    const job = await this.jobs.findOne(scope.domain_id, jobId);
+    const job = await this.jobs.findScoped(where, jobId);
     if (!job) throw AppError.notFound('Job', 'job_id', jobId);
     if (stopped.folds.length > 0) this.logger.log(`job ${jobId} canceled`);
     return job;
