@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { inventoryInvariantViolations, post, Stack, startStack, waitFor, waitForJob } from '@cloud-inventory/testing';
+import { inventoryInvariantViolations, JsonRecord, Stack, startStack, waitFor, waitForJob } from '@cloud-inventory/testing';
 
 /**
  * How jobs stop besides ending: Job.cancel (ours), the job timeout (JOB_TIMEOUT_SECONDS or the
@@ -38,7 +38,7 @@ describe('stopping jobs: Job.cancel, timeouts, caps (over the wire)', () => {
     return created['collector_id'];
   }
 
-  const tasksOf = async (jobId: string) => (await stack.grpc.call<{ results: Record<string, any>[] }>('JobTask', 'list', { job_id: jobId })).results;
+  const tasksOf = async (jobId: string) => (await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: jobId })).results;
   const rejection = (promise: Promise<unknown>) =>
     promise.then(
       () => {
@@ -79,7 +79,7 @@ describe('stopping jobs: Job.cancel, timeouts, caps (over the wire)', () => {
 
     // again (gRPC, then HTTP): the same job, no error, nothing changed
     expect(await stack.grpc.call('Job', 'cancel', { job_id: jobId })).toEqual(canceled);
-    const overHttp = await post(stack.httpUrl, '/inventory/v1/job/cancel', { job_id: jobId });
+    const overHttp = await stack.post('/inventory/v1/job/cancel', { job_id: jobId });
     expect(overHttp).toMatchObject({ status: 200, body: { job_id: jobId, status: 'CANCELED', remained_tasks: 0 } });
   });
 
@@ -88,14 +88,15 @@ describe('stopping jobs: Job.cancel, timeouts, caps (over the wire)', () => {
     const done = await waitForJob(stack, (await stack.grpc.call('Collector', 'collect', { collector_id: collectorId }))['job_id']);
     expect(done['status']).toBe('SUCCESS');
     expect(await stack.grpc.call('Job', 'cancel', { job_id: done['job_id'] })).toEqual(done);
-    expect(await post(stack.httpUrl, '/inventory/v1/job/cancel', { job_id: done['job_id'] })).toMatchObject({ status: 200, body: { status: 'SUCCESS' } });
+    expect(await stack.post('/inventory/v1/job/cancel', { job_id: done['job_id'] })).toMatchObject({ status: 200, body: { status: 'SUCCESS' } });
 
     expect(await rejection(stack.grpc.call('Job', 'cancel', { job_id: 'job-000000000000' }))).toMatchObject({ code: status.NOT_FOUND });
-    expect(await post(stack.httpUrl, '/inventory/v1/job/cancel', { job_id: 'job-000000000000' })).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
+    expect(await stack.post('/inventory/v1/job/cancel', { job_id: 'job-000000000000' })).toMatchObject({ status: 404, body: { code: 'ERROR_NOT_FOUND' } });
     expect(await rejection(stack.grpc.call('Job', 'cancel', {}))).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('job_id') });
     // another domain's job is not found either
-    const other = await post(stack.httpUrl, '/inventory/v1/job/cancel', { job_id: done['job_id'] }, { 'x-domain-id': 'domain-other' });
-    expect(other).toMatchObject({ status: 404 });
+    const other = await stack.as({ domain: 'domain-other', role: 'DOMAIN_ADMIN' });
+    expect(await other.post('/inventory/v1/job/cancel', { job_id: done['job_id'] })).toMatchObject({ status: 404 });
+    await expect(other.grpc.call('Job', 'cancel', { job_id: done['job_id'] })).rejects.toMatchObject({ code: status.NOT_FOUND });
   });
 
   it("ends TIMEOUT a job that runs past its collector's job_timeout, with its unfinished tasks, saying why", async () => {

@@ -16,6 +16,7 @@ import {
   startStack,
   waitFor,
   waitForJob,
+  JsonRecord,
 } from '@cloud-inventory/testing';
 
 /**
@@ -100,7 +101,7 @@ describe('replicas: roles, and a replica that stops in the middle of a job', () 
     const collectorId = await slowCollector({ count: 80, tasks: 2, delay_ms: 300 });
     const started = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
     const jobId = started['job_id'];
-    const tasks = async () => (await stack.grpc.call<{ results: Record<string, any>[] }>('JobTask', 'list', { job_id: jobId })).results;
+    const tasks = async () => (await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: jobId })).results;
     // both tasks run on the leaving replica and have written part of their resources
     await waitFor('both tasks to write on the first replica', async () => ((await tasks()).every((task) => task['created_count'] > 0) ? true : undefined), 60_000);
     const staying = await stack.addInventory(workerEnv);

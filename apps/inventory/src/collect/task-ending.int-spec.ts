@@ -121,7 +121,7 @@ describe('TaskEnding against PostgreSQL', () => {
     // the ending is recorded, and not folded (as when another fold held the job's row)
     const parts = collectParts(db.dataSource, testConfig({ disconnectedDeleteAfter: 2 }));
     await db.dataSource.transaction((manager) => parts.states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }));
-    const canceled = await parts.stopper.cancel(job.jobId, { domain_id: job.domainId });
+    const canceled = await parts.stopper.cancel(job.jobId, { domain_id: job.domainId, role: 'DOMAIN_ADMIN' as const });
     expect(canceled).toMatchObject({ status: 'CANCELED', remained_tasks: 0, success_tasks: 1, failure_tasks: 0 });
     expect(await states('ws-stopped')).toEqual({ 'vm-1': 'ACTIVE', 'vm-2': 'ACTIVE', 'vm-3': 'ACTIVE' });
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'CANCELED' });
@@ -134,7 +134,9 @@ describe('TaskEnding against PostgreSQL', () => {
     let spy: jest.SpyInstance;
     beforeEach(() => {
       finishedJobs = [];
-      spy = jest.spyOn(TaskEnding.prototype as any, 'jobFinished').mockImplementation(async (job: any) => void finishedJobs.push(job.job_id));
+      spy = jest
+        .spyOn(TaskEnding.prototype as unknown as { jobFinished(job: { job_id: string }): Promise<void> }, 'jobFinished')
+        .mockImplementation(async (job) => void finishedJobs.push(job.job_id));
     });
     afterEach(() => spy.mockRestore());
 
@@ -191,7 +193,7 @@ describe('TaskEnding against PostgreSQL', () => {
           (task) => part.ending.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }),
         ),
       );
-      const canceled = parts[0].stopper.cancel(job.jobId, { domain_id: job.domainId });
+      const canceled = parts[0].stopper.cancel(job.jobId, { domain_id: job.domainId, role: 'DOMAIN_ADMIN' as const });
       await Promise.all([...endings, canceled]);
       await parts[1].ending.foldJob(job.jobId);
 

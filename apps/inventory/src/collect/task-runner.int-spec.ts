@@ -238,7 +238,7 @@ describe('TaskRunner against PostgreSQL and in-process plugins', () => {
     // the idle flush writes the partial batch: its resources are seen (vm-0 … vm-2 unchanged, so counted as neither created nor updated)
     const seen = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM collect_seen WHERE job_id = $1`, [job.jobId]))[0].n as number;
     while ((await seen()) < 3) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await stopper.cancel(job.jobId, { domain_id: DOMAIN })).toMatchObject({ status: 'CANCELED', remained_tasks: 0, failure_tasks: 1 });
+    expect(await stopper.cancel(job.jobId, { domain_id: DOMAIN, role: 'DOMAIN_ADMIN' as const })).toMatchObject({ status: 'CANCELED', remained_tasks: 0, failure_tasks: 1 });
     controller.abort('canceled'); // what the worker does when the NOTIFY arrives
     await running;
     expect(await taskRow(taskId)).toMatchObject({ status: 'CANCELED', errors: [expect.objectContaining({ error_code: 'ERROR_COLLECT_CANCELED' })] });

@@ -133,7 +133,7 @@ describe('TaskWorker against PostgreSQL', () => {
     const other = await createJob(db.dataSource, { count: 1 });
     await until(() => runner.runs.length === 3);
     const { stopper } = collectParts(await db.connect(2), config);
-    expect(await stopper.cancel(canceled.jobId, { domain_id: canceled.domainId })).toMatchObject({ status: 'CANCELED', remained_tasks: 0 });
+    expect(await stopper.cancel(canceled.jobId, { domain_id: canceled.domainId, role: 'DOMAIN_ADMIN' as const })).toMatchObject({ status: 'CANCELED', remained_tasks: 0 });
     const ofJob = (jobId: string) => runner.runs.filter((run) => run.task.job_id === jobId);
     await until(() => ofJob(canceled.jobId).every((run) => run.signal.aborted));
     expect(ofJob(canceled.jobId).map((run) => run.signal.reason)).toEqual(['canceled', 'canceled']);
