@@ -76,7 +76,7 @@ describe('replicas: roles, and a replica that stops in the middle of a job', () 
   }
 
   it('a worker-only replica serves grpc.health.v1 and /health, and nothing of the API', async () => {
-    const worker = await stack.addInventory({ INVENTORY_ROLES: 'worker' });
+    const worker = await stack.startReplica({ INVENTORY_ROLES: 'worker' });
     expect(await grpcHealth(worker.grpcAddress)).toBe('SERVING');
     expect(await get(worker.httpUrl, '/health')).toMatchObject({ status: 200, body: { status: 'SERVING', database: 'up' } });
     const overGrpc = await worker.grpc.call('Job', 'list', {}).then(
@@ -97,14 +97,14 @@ describe('replicas: roles, and a replica that stops in the middle of a job', () 
   it('SIGTERM to a replica in the middle of its tasks: its batches commit, its tasks go to the other replica at once, the job ends with exact counters, and it exits 0 without an error line', async () => {
     // leases of 10 minutes: only a hand-back lets another replica continue within the test
     const workerEnv = { INVENTORY_ROLES: 'worker', TASK_LEASE_SECONDS: '600', WORKER_CONCURRENCY: '4' };
-    const leaving = await stack.addInventory(workerEnv);
+    const leaving = await stack.startReplica(workerEnv);
     const collectorId = await slowCollector({ count: 80, tasks: 2, delay_ms: 300 });
     const started = await stack.grpc.call('Collector', 'collect', { collector_id: collectorId });
     const jobId = started['job_id'];
     const tasks = async () => (await stack.grpc.call<{ results: JsonRecord[] }>('JobTask', 'list', { job_id: jobId })).results;
     // both tasks run on the leaving replica and have written part of their resources
     await waitFor('both tasks to write on the first replica', async () => ((await tasks()).every((task) => task['created_count'] > 0) ? true : undefined), 60_000);
-    const staying = await stack.addInventory(workerEnv);
+    const staying = await stack.startReplica(workerEnv);
 
     await leaving.process.stop('SIGTERM');
     expect(await leaving.process.exited).toBe(0);

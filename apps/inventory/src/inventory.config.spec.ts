@@ -31,6 +31,10 @@ describe('inventory configuration', () => {
     expect(() => loadInventoryConfig({ INVENTORY_ROLES: ' , ' })).toThrow(/INVENTORY_ROLES/);
     const config = loadInventoryConfig({ INVENTORY_ROLES: 'worker' });
     expect([hasRole(config, 'api'), hasRole(config, 'worker'), hasRole(config, 'scheduler')]).toEqual([false, true, false]);
+    // schedules and retention run where the scheduler role is, and only there
+    expect(config.scheduler.enabled).toBe(false);
+    expect(loadInventoryConfig({ INVENTORY_ROLES: 'scheduler' }).scheduler.enabled).toBe(true);
+    expect(loadInventoryConfig({}).scheduler.enabled).toBe(true);
   });
 
   it('reads the orchestration settings with their defaults', () => {

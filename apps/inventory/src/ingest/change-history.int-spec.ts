@@ -163,7 +163,7 @@ describe('change history SQL', () => {
       await finish(job.tasks[0].job_task_id);
       const next = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-gone', collectorId: job.collectorId });
       const counts = await db.dataSource.transaction((manager) =>
-        deleting.disconnectUnseen(manager, { job_id: next.jobId, domain_id: next.domainId, collector_id: next.collectorId, secret_id: next.tasks[0].secret_id }),
+        deleting.disconnectUnseen(manager, { job_id: next.jobId, domain_id: next.domainId, collector_id: next.collectorId, secret_id: next.tasks[0].secret_id }, new Date()),
       );
       expect(counts).toEqual({ disconnected: 0, deleted: 1 });
       expect((await records('ws-gone')).map((r: JsonRecord) => [r.action, r.diff, r.diff_count, r.updated_by, r.job_id])).toEqual([
@@ -178,7 +178,7 @@ describe('change history SQL', () => {
       await quiet.writeBatch(contextOf(job), items(job, [instance(8)]), []);
       await quiet.writeBatch(contextOf(job), items(job, [instance(8, { name: 'renamed' })]), []);
       await db.dataSource.transaction((manager) =>
-        quiet.disconnectUnseen(manager, { job_id: 'job-other', domain_id: job.domainId, collector_id: job.collectorId, secret_id: job.tasks[0].secret_id }),
+        quiet.disconnectUnseen(manager, { job_id: 'job-other', domain_id: job.domainId, collector_id: job.collectorId, secret_id: job.tasks[0].secret_id }, new Date()),
       );
       const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM cloud_service WHERE workspace_id = 'ws-quiet' AND state = 'DELETED' AND name = 'renamed'`);
       expect(n).toBe(1);

@@ -6,6 +6,7 @@ import { CollectService } from '../collect/collect.service';
 import { JobTraceRepository } from '../collect/job-trace.repository';
 import { CollectorRepository } from '../collector/collector.repository';
 import { CollectorService } from '../collector/collector.service';
+import { collectParts } from './collect-parts';
 import { InventoryConfig } from '../inventory.config';
 import { JobTaskRepository } from '../job-task/job-task.repository';
 import { TaskQueueRepository } from '../job-task/task-queue.repository';
@@ -40,7 +41,20 @@ export function collectStackOn(pool: DataSource, config: InventoryConfig, clock:
   return {
     collectors,
     collectorService: new CollectorService(collectors, registry, clients, secretRepository, secrets, config, clock),
-    collects: new CollectService(pool, jobs, new JobTaskRepository(pool), new TaskQueueRepository(pool), collectors, secretRepository, secrets, registry, clients, new JobTraceRepository(pool)),
+    collects: new CollectService(
+      config,
+      pool,
+      jobs,
+      new JobTaskRepository(pool),
+      new TaskQueueRepository(pool),
+      collectors,
+      secretRepository,
+      secrets,
+      registry,
+      clients,
+      new JobTraceRepository(pool),
+      collectParts(pool, config).stopper,
+    ),
     jobs,
     secrets,
     clients,
