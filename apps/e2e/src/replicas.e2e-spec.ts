@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,13 +145,17 @@ describe('the embedded default stopped by SIGTERM in the middle of a job', () =>
       },
       workDir,
     );
-    const grpc = new InventoryGrpcClient(`127.0.0.1:${grpcPort}`);
+    let grpc = new InventoryGrpcClient(`127.0.0.1:${grpcPort}`);
     try {
       await waitFor('the embedded inventory', async () => ((await get(`http://127.0.0.1:${httpPort}`, '/health')).status === 200 ? true : undefined), 120_000).catch(
         (error: Error) => {
           throw new Error(`${error.message}\n${inventory.log()}`);
         },
       );
+      // the embedded default's own admin token (written at its start)
+      const unauthenticated = grpc;
+      grpc = grpc.withMetadata({ token: readFileSync(join(workDir, 'data', 'admin.token'), 'utf8').trim() });
+      unauthenticated.close();
       const secret = await grpc.call('Secret', 'create', { name: 'embedded', provider: 'synthetic', data: { account_id: '500000000002' } });
       const collector = await grpc.call('Collector', 'create', {
         name: 'embedded',

@@ -28,9 +28,16 @@ export function startApp(app: string, env: Record<string, string>, logDir: strin
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  const exited = new Promise<number | NodeJS.Signals>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+  // both streams into one file, which ends only when the process has closed them both
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  // resolves once the process has exited and everything it wrote is in its log file (a test reads
+  // the log right after: 'exit' alone can come before the last lines are through the pipes)
+  const exited = new Promise<number | NodeJS.Signals>((done) =>
+    child.once('close', (code, signal) => {
+      out.end(() => done(code ?? signal ?? -1));
+    }),
+  );
   return {
     name,
     child,
@@ -44,7 +51,7 @@ export function startApp(app: string, env: Record<string, string>, logDir: strin
         await exited;
         clearTimeout(timer);
       }
-      out.end();
+      await exited;
     },
   };
 }
