@@ -8,6 +8,7 @@ import { JobTrace1796106176843 } from './1796106176843-JobTrace';
 import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
 import { MetricData1796110000000 } from './1796110000000-MetricData';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
+import { OrchestrationAtScale1796111721839 } from './1796111721839-OrchestrationAtScale';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -17,4 +18,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ResourceModel1796109000000,
   MetricData1796110000000,
   SchedulesAndRetention1796110865103,
+  OrchestrationAtScale1796111721839,
 ];
