@@ -151,7 +151,7 @@ describe('A hostile collector plugin, against PostgreSQL and the real task runne
     );
     const job = await createJob(db.dataSource, { count: 1, leaseOwner: OWNER, collectorId, domainId: DOMAIN, secrets: [secret.secret_id], workspaceId: `ws-${marker}` });
     const taskId = job.tasks[0].job_task_id;
-    await runner.run({ job_task_id: taskId, attempts: 1 }, OWNER, new AbortController().signal);
+    await runner.run({ job_task_id: taskId, job_id: job.jobId, attempts: 1 }, OWNER, new AbortController().signal);
     return (await db.dataSource.query(`SELECT * FROM job_task WHERE job_task_id = $1`, [taskId]))[0];
   }
 

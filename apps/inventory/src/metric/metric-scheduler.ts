@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
+import { INVENTORY_CONFIG, InventoryConfig, hasRole } from '../inventory.config';
 import { MetricRunner } from './metric-runner';
 
 /** How often the daily run looks for metrics not computed today (a new UTC day starts their run). */
@@ -24,7 +24,7 @@ export class MetricScheduler implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.worker.enabled) return;
+    if (!hasRole(this.config, 'worker')) return;
     this.timer = setInterval(() => this.tick(), CHECK_EVERY_MS);
     this.tick();
   }
