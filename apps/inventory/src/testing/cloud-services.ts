@@ -59,8 +59,8 @@ export function ingestContextOf(job: JobFixture, index = 0, leaseOwner = 'worker
 
 /**
  * A one-task collect of `infos` into the database, as a worker writes it (one batch through ingest),
- * its task then ended SUCCESS by the state machine alone (no disconnection), so that the
- * collector's next job may start.
+ * its task then ended SUCCESS and folded into its job by the state machine alone (no disconnection),
+ * so that the collector's next job may start.
  */
 export async function collectInto(
   dataSource: DataSource,
@@ -71,6 +71,10 @@ export async function collectInto(
   const ingest = new IngestRepository(dataSource, testConfig(), states);
   const job = await createJob(dataSource, { count: 1, leaseOwner: 'worker-1', ...options });
   const counts = await ingest.writeBatch(ingestContextOf(job), itemsOf(job, infos), []);
-  await dataSource.transaction((manager) => states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS' }));
+  await dataSource.transaction(async (manager) => {
+    await states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS' });
+    // the ending folded into the job at once, so the job ends SUCCESS
+    await states.fold(manager, job.jobId);
+  });
   return { job, counts };
 }
