@@ -351,6 +351,10 @@ describe('cloud-inventory CLI, end to end (built CLI and apps as processes)', ()
     const unknown = await cli(['job', 'cancel', 'job-000000000000']);
     expect(unknown.code).toBe(4); // NOT_FOUND
     expect(unknown.stderr).toMatch(/not found/i);
+
+    // the other collectors of the provider would collect this secret too: gone with its collector
+    await stack.grpc.call('Collector', 'delete', { collector_id: slow['collector_id'] });
+    await stack.grpc.call('Secret', 'delete', { secret_id: secret['secret_id'] });
   });
 
   it('ends a followed job that failed with exit code 10, failures counted per type from the task errors', async () => {
