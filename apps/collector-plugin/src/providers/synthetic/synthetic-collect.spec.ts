@@ -81,5 +81,36 @@ describe('collectSynthetic', () => {
       // the whole stream ran in microtasks: it never gave the event loop a turn
       expect(macrotaskRan).toBe(false);
     });
+
+    /** When each message of the stream arrived, in ms after the first pull. */
+    async function arrivals(rawOptions: Record<string, unknown>): Promise<number[]> {
+      const started = Date.now();
+      const times: number[] = [];
+      for await (const message of collectSynthetic({ options: parseSyntheticOptions(rawOptions), account: 'acct' })) {
+        expect(message).toBeDefined();
+        times.push(Date.now() - started);
+      }
+      return times;
+    }
+
+    it('hang_before_first_ms: nothing at all for that long, then the whole stream', async () => {
+      const times = await arrivals({ count: 3, include_types: false, hang_before_first_ms: 150 });
+      expect(times).toHaveLength(3);
+      expect(times[0]).toBeGreaterThanOrEqual(145);
+      // one sleep, before the first message, that does not keep the process alive
+      expect(sleeps.mock.calls).toEqual([[150, undefined, { ref: false }]]);
+    });
+
+    it('stall_after: the first N messages at once, nothing for stall_ms, then the rest', async () => {
+      const times = await arrivals({ count: 5, include_types: false, stall_after: 2, stall_ms: 150 });
+      expect(times).toHaveLength(5);
+      expect(times[2] - times[1]).toBeGreaterThanOrEqual(145);
+      expect(sleeps.mock.calls).toEqual([[150, undefined, { ref: false }]]);
+    });
+
+    it('a stream no longer than stall_after ends without stalling', async () => {
+      expect(await arrivals({ count: 2, include_types: false, stall_after: 2, stall_ms: 3_600_000 })).toHaveLength(2);
+      expect(sleeps).not.toHaveBeenCalled();
+    });
   });
 });

@@ -21,6 +21,7 @@ describe('synthetic options', () => {
       count: 100, seed: 1, version: 1, change_every: 10, provider: 'synthetic', include_types: true,
       invalid: 0, error_resources: 0, delay_ms: 0, fail_after: -1, tasks: 1, resource_bytes: 1200, json_data: false,
       namespaces: false, metrics: false, metrics_version: '1.0', drift_every_seconds: 0,
+      hang_before_first_ms: 0, stall_after: -1, stall_ms: 3_600_000,
     });
     expect(SYNTHETIC_DEFAULTS.mix.map((entry) => `${entry.cloud_service_group}/${entry.cloud_service_type}`)).toEqual([
       'EC2/Instance', 'S3/Bucket', 'RDS/Database', 'VPC/Subnet', 'IAM/Role',
@@ -58,6 +59,10 @@ describe('synthetic options', () => {
     [{ metrics_version: ' ' }, 'options.metrics_version must be a non-empty string of at most 100 characters (got " ").'],
     [{ drift_every_seconds: -1 }, 'options.drift_every_seconds must be an integer between 0 and 1000000000 (got -1).'],
     [{ drift_every_seconds: 0.5 }, 'options.drift_every_seconds must be an integer between 0 and 1000000000 (got 0.5).'],
+    [{ hang_before_first_ms: -1 }, 'options.hang_before_first_ms must be an integer between 0 and 3600000 (got -1).'],
+    [{ hang_before_first_ms: 3_600_001 }, 'options.hang_before_first_ms must be an integer between 0 and 3600000 (got 3600001).'],
+    [{ stall_after: -2 }, 'options.stall_after must be an integer >= -1 (got -2).'],
+    [{ stall_ms: 1.5 }, 'options.stall_ms must be an integer between 0 and 3600000 (got 1.5).'],
     [
       { metrics: true, provider: 'aws.com' },
       'options.provider must not contain "." when namespaces or metrics are sent (their resource_type is inventory.CloudService:<provider>.<group>.<type>) (got "aws.com").',
@@ -78,7 +83,7 @@ describe('synthetic options', () => {
       { mix: [{ cloud_service_group: 'A', cloud_service_type: 'B' }, { cloud_service_group: 'A', cloud_service_type: 'B' }] },
       'options.mix[1] repeats A/B; each group/type pair may appear once.',
     ],
-    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data, namespaces, metrics, metrics_version, drift_every_seconds, concurrency).'],
+    [{ cout: 5 }, 'options.cout is not a synthetic option (known: count, seed, version, change_every, mix, provider, include_types, invalid, error_resources, delay_ms, fail_after, tasks, resource_bytes, json_data, namespaces, metrics, metrics_version, drift_every_seconds, concurrency, hang_before_first_ms, stall_after, stall_ms).'],
   ])('rejects %j with INVALID_ARGUMENT naming the option', (options, message) => {
     expect(errorOf(() => parseSyntheticOptions(options)).message).toBe(message);
   });

@@ -29,6 +29,9 @@ export interface SyntheticOptions {
   metrics_version: string;
   drift_every_seconds: number;
   concurrency: number;
+  hang_before_first_ms: number;
+  stall_after: number;
+  stall_ms: number;
 }
 
 /** Which slice of the stream one collect emits (from get_tasks' task_options). */
@@ -45,6 +48,8 @@ export const MAX_DELAY_MS = 60_000;
 export const MAX_RESOURCE_BYTES = 4 * 1024 * 1024;
 export const MAX_MIX_ENTRIES = 100;
 export const MAX_DRIFT_EVERY_SECONDS = 1_000_000_000;
+/** Longest hang or stall a stream can be asked for (an hour: longer than any idle timeout a test sets). */
+export const MAX_PAUSE_MS = 3_600_000;
 const MAX_NAME_LENGTH = 100;
 
 export const DEFAULT_MIX: readonly SyntheticMixEntry[] = Object.freeze([
@@ -75,6 +80,9 @@ export const SYNTHETIC_DEFAULTS: Readonly<SyntheticOptions> = Object.freeze({
   metrics_version: '1.0',
   drift_every_seconds: 0,
   concurrency: 0,
+  hang_before_first_ms: 0,
+  stall_after: -1,
+  stall_ms: MAX_PAUSE_MS,
 });
 
 type Checker = (value: unknown, key: string) => unknown;
@@ -148,6 +156,9 @@ const CHECKERS: { [K in keyof SyntheticOptions]: Checker } = {
   metrics_version: name,
   drift_every_seconds: integer(0, MAX_DRIFT_EVERY_SECONDS),
   concurrency: integer(0, MAX_TASKS),
+  hang_before_first_ms: integer(0, MAX_PAUSE_MS),
+  stall_after: integer(-1, Number.MAX_SAFE_INTEGER),
+  stall_ms: integer(0, MAX_PAUSE_MS),
 };
 
 export const SYNTHETIC_OPTION_NAMES = Object.keys(CHECKERS) as (keyof SyntheticOptions)[];
@@ -284,6 +295,20 @@ export const SYNTHETIC_OPTIONS_SCHEMA = Object.freeze({
       default: SYNTHETIC_DEFAULTS.concurrency,
       title: "Announced by init as metadata.concurrency (Cloudforet's cap on a collector's tasks running at once; 0: not announced)",
     },
+    hang_before_first_ms: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_PAUSE_MS,
+      default: SYNTHETIC_DEFAULTS.hang_before_first_ms,
+      title: 'Send nothing for this long before the first message (a plugin that hangs; 0: no hang)',
+    },
+    stall_after: {
+      type: 'integer',
+      minimum: -1,
+      default: SYNTHETIC_DEFAULTS.stall_after,
+      title: 'After this many messages, send nothing for stall_ms, then carry on (a plugin that stalls mid-stream; -1: never)',
+    },
+    stall_ms: { type: 'integer', minimum: 0, maximum: MAX_PAUSE_MS, default: SYNTHETIC_DEFAULTS.stall_ms, title: 'How long a stall (stall_after) lasts' },
   },
 });
 
