@@ -5,7 +5,7 @@ import { collectParts } from '../testing/collect-parts';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
 import { TaskRunner } from './task-runner';
-import { TaskWorker } from './task-worker.service';
+import { leaseTakenSeconds, TaskWorker } from './task-worker.service';
 
 const until = async (condition: () => boolean | Promise<boolean>) => {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -91,6 +91,25 @@ describe('TaskWorker against PostgreSQL', () => {
     await db.dataSource.query(`UPDATE task_queue SET lease_owner = 'another-worker' WHERE job_task_id = $1`, [job.tasks[0].job_task_id]);
     await until(() => runner.runs[0].signal.aborted);
     expect(runner.runs[0].signal.reason).toBe('lease-lost');
+  });
+
+  it('takes leases two polls shorter than TASK_LEASE_SECONDS: a task whose worker died is claimed again within TASK_LEASE_SECONDS', async () => {
+    expect(leaseTakenSeconds({ leaseSeconds: 60, pollMs: 1000 })).toBe(58);
+    expect(leaseTakenSeconds({ leaseSeconds: 5, pollMs: 200 })).toBe(4.6);
+    // a poll too slow for the promise: never below half the lease (renewed every third of it)
+    expect(leaseTakenSeconds({ leaseSeconds: 10, pollMs: 60_000 })).toBe(5);
+
+    const config = configWith({ concurrency: 1, pollMs: 1000, leaseSeconds: 60 });
+    const runner = new RecordingRunner((_task, _owner, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
+    await startWorker(db.dataSource, config, runner);
+    const job = await createJob(db.dataSource, { count: 1 });
+    await until(() => runner.runs.length === 1);
+    const [{ seconds }] = await db.dataSource.query(
+      `SELECT extract(epoch FROM lease_expires_at - now())::float AS seconds FROM task_queue WHERE job_task_id = $1`,
+      [job.tasks[0].job_task_id],
+    );
+    expect(seconds).toBeLessThanOrEqual(58);
+    expect(seconds).toBeGreaterThan(50);
   });
 
   it('on shutdown, stops its running tasks (reason shutdown) and hands them back to the queue at once', async () => {

@@ -8,6 +8,16 @@ import { ClaimedTask, TASK_QUEUE_CHANNEL, TaskQueueRepository } from '../job-tas
 import { TASK_CANCEL_CHANNEL } from '../job-task/task-state.repository';
 import { StopReason, TaskRunner } from './task-runner';
 
+/**
+ * The lease a worker takes on a task: TASK_LEASE_SECONDS promises that a task whose worker died runs
+ * again within that time, and another worker sees an expired lease only at its next poll. So the
+ * lease is two polls shorter (one poll late, one of slack for the claim itself), but never below
+ * half of TASK_LEASE_SECONDS (renewed every third of it, it cannot lapse while the worker lives).
+ */
+export function leaseTakenSeconds(worker: { leaseSeconds: number; pollMs: number }): number {
+  return Math.max(worker.leaseSeconds / 2, worker.leaseSeconds - (2 * worker.pollMs) / 1000);
+}
+
 interface Running {
   jobId: string;
   controller: AbortController;
@@ -37,13 +47,16 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private wanted = false;
   private stopping = false;
   private stopped?: Promise<void>;
+  private readonly leaseSeconds: number;
 
   constructor(
     @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly queue: TaskQueueRepository,
     private readonly runner: TaskRunner,
-  ) {}
+  ) {
+    this.leaseSeconds = leaseTakenSeconds(config.worker);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!hasRole(this.config, 'worker')) return;
@@ -88,7 +101,7 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
     const free = this.config.worker.concurrency - this.running.size;
     if (free <= 0) return;
     this.claiming = this.queue
-      .claim(this.owner, free, this.config.worker.leaseSeconds, { domainMaxRunning: this.config.worker.domainMaxRunningTasks })
+      .claim(this.owner, free, this.leaseSeconds, { domainMaxRunning: this.config.worker.domainMaxRunningTasks })
       .then((claimed) => {
         for (const task of claimed) this.start(task);
         if (claimed.length === free) this.wanted = true;
@@ -139,7 +152,7 @@ export class TaskWorker implements OnApplicationBootstrap, OnApplicationShutdown
     const ids = [...this.running.keys()];
     if (ids.length === 0) return;
     try {
-      const lost = await this.queue.renew(this.owner, ids, this.config.worker.leaseSeconds);
+      const lost = await this.queue.renew(this.owner, ids, this.leaseSeconds);
       for (const id of lost) {
         if (!this.running.has(id)) continue;
         this.logger.warn(`job task ${id}: lease lost, stopping it here`);
