@@ -121,16 +121,17 @@ export class FaultStack {
     await admin.end();
     this.databaseUrl = withDatabase(this.postgres!.url, 'inventory');
 
+    // the plugins' metrics on any free port: several stacks run on one machine
     const [collectorPort, storagePort] = await Promise.all([freePort(), freePort()]);
     const collectorAddress = `127.0.0.1:${collectorPort}`;
     const storageAddress = `127.0.0.1:${storagePort}`;
     this.collectorAddress = collectorAddress;
     this.storageAddress = storageAddress;
-    this.collectorPlugin = new FaultProcess('collector-plugin', 'collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorAddress }, this.workDir).start();
+    this.collectorPlugin = new FaultProcess('collector-plugin', 'collector-plugin', { COLLECTOR_PLUGIN_LISTEN: collectorAddress, METRICS_PORT: '0' }, this.workDir).start();
     this.storagePlugin = new FaultProcess(
       'storage-plugin',
       'storage-plugin',
-      { STORAGE_PLUGIN_LISTEN: storageAddress, STORAGE_FILE_DIR: join(this.workDir, 'exports') },
+      { STORAGE_PLUGIN_LISTEN: storageAddress, STORAGE_FILE_DIR: join(this.workDir, 'exports'), METRICS_PORT: '0' },
       this.workDir,
     ).start();
     await Promise.all([this.waitForPlugin(this.collectorPlugin, collectorAddress), this.waitForPlugin(this.storagePlugin, storageAddress)]);
