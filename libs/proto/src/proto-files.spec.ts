@@ -17,7 +17,7 @@ describe('the .proto contract', () => {
       { keepCase: true, includeDirs: [root] },
     );
     const methods = (service: string) => Object.keys(all[service] as object).sort();
-    expect(methods(`${PROTO_PACKAGES.inventoryV1}.${inventoryV1.JOB_SERVICE_NAME}`)).toEqual(['analyze', 'delete', 'get', 'list', 'stat']);
+    expect(methods(`${PROTO_PACKAGES.inventoryV1}.${inventoryV1.JOB_SERVICE_NAME}`)).toEqual(['analyze', 'cancel', 'delete', 'get', 'list', 'stat']);
     expect(methods(`${PROTO_PACKAGES.inventoryPlugin}.${inventoryPlugin.COLLECTOR_SERVICE_NAME}`)).toEqual(['collect', 'init', 'verify']);
     expect(methods(`${PROTO_PACKAGES.inventoryPlugin}.${inventoryPlugin.STORAGE_SERVICE_NAME}`)).toEqual(['export', 'init', 'verify']);
     expect(methods(`${PROTO_PACKAGES.secretV1}.${secretV1.SECRET_SERVICE_NAME}`)).not.toContain('get_data');
