@@ -26,7 +26,12 @@ describe('change history SQL', () => {
   afterAll(() => db.close());
 
   /** Ends a job's task (one collect of a collector runs at a time). */
-  const finish = (jobTaskId: string) => db.dataSource.transaction((manager) => states.end(manager, jobTaskId, { status: 'SUCCESS' }));
+  // a task's ending is folded into its job at once, so the collector's next job may start
+  const finish = (job: { jobId: string; tasks: { job_task_id: string }[] }) =>
+    db.dataSource.transaction(async (manager) => {
+      await states.end(manager, job.tasks[0].job_task_id, { status: 'SUCCESS' });
+      await states.fold(manager, job.jobId);
+    });
 
   /**
    * change_record_diff (reads) and diffEntries (writes: every changed row of a statement at once)
@@ -131,7 +136,7 @@ describe('change history SQL', () => {
 
       await ingest.writeBatch(contextOf(first), items(first, batch), []);
       expect(await records('ws-history')).toHaveLength(2);
-      await finish(first.tasks[0].job_task_id);
+      await finish(first);
 
       const second = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-history', collectorId: first.collectorId });
       const changed = [instance(1, { instance_type: 'm5.large', data: { size: 'large', disks: [2, 1] }, tags: { Name: 'vm-1' } }), instance(2)];
@@ -160,7 +165,7 @@ describe('change history SQL', () => {
       const deleting = new IngestRepository(db.dataSource, config, states);
       const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-gone' });
       await deleting.writeBatch(contextOf(job), items(job, [instance(7)]), []);
-      await finish(job.tasks[0].job_task_id);
+      await finish(job);
       const next = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-gone', collectorId: job.collectorId });
       const counts = await db.dataSource.transaction((manager) =>
         deleting.disconnectUnseen(manager, { job_id: next.jobId, domain_id: next.domainId, collector_id: next.collectorId, secret_id: next.tasks[0].secret_id }, new Date()),
