@@ -10,3 +10,9 @@ export { createDataSource } from './database/create-data-source';
 export type { DataSourceOptions } from './database/create-data-source';
 export { compileMetricQuery } from './metric/metric-query';
 export type { MetricDefinition } from './metric/metric-query';
+// the task-ending path as the app wires it, a job fixture and migrations, for the fan-out bench's
+// endings-alone measure (bench/src/fanout.bench.ts)
+export { collectParts } from './testing/collect-parts';
+export { createJob } from './testing/fixtures';
+export { loadInventoryConfig } from './inventory.config';
+export { runMigrationsLocked } from './database/run-migrations';

@@ -12,6 +12,8 @@ export interface JobTaskError {
 @Entity({ name: 'job_task' })
 @Check('CHK_job_task_status', "status IN ('PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILURE', 'CANCELED', 'TIMEOUT')")
 @Index('IDX_job_task_job', ['job_id', 'secret_id'])
+// a fold asks whether a secret's tasks in the job all succeeded: only the others are looked at
+@Index('IDX_job_task_job_unsucceeded', ['job_id', 'secret_id'], { where: "status <> 'SUCCESS'" })
 @Index('IDX_job_task_domain_created', ['domain_id', 'created_at'])
 @Index('IDX_job_task_domain_collector_status', ['domain_id', 'collector_id', 'status'])
 // list/stat paths: the tasks of a job, a status filter, newest first

@@ -9,8 +9,9 @@ import { JobTaskEntity } from './job-task.entity';
  * here so that a claim reads this table alone.
  */
 @Entity({ name: 'task_queue' })
-// claims: one index probe per (domain, collector) with queued tasks, oldest first within each
-@Index('IDX_task_queue_claim', ['domain_id', 'collector_id', 'run_after', 'created_at'])
+// claims: one index probe per (domain, collector) with queued tasks, oldest first within each (in
+// the claim's full order: a job's tasks share created_at, and without job_task_id they were sorted)
+@Index('IDX_task_queue_claim', ['domain_id', 'collector_id', 'run_after', 'created_at', 'job_task_id'])
 // running leases, counted per domain and collector by each claim
 @Index('IDX_task_queue_lease', ['lease_expires_at'], { where: 'lease_owner IS NOT NULL' })
 // stopping a job (cancel, supersede, timeout) takes its entries off

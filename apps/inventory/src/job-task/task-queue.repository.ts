@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { sqlRows } from '../common/sql-rows';
+import { preparedRows, sqlRows } from '../common/sql-rows';
 
 export const TASK_QUEUE_CHANNEL = 'inventory_task_queue';
 
@@ -117,7 +117,8 @@ export class TaskQueueRepository {
   async claim(owner: string, limit: number, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedTask[]> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [CLAIM_LOCK]);
-      return sqlRows<ClaimedTask>(await manager.query(CLAIM, [owner, limit, leaseSeconds, limits.domainMaxRunning]));
+      // prepared: planning this statement costs more than running it
+      return preparedRows<ClaimedTask>(manager, 'task_claim', CLAIM, [owner, limit, leaseSeconds, limits.domainMaxRunning]);
     });
   }
 

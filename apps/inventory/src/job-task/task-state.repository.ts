@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { firstRow, sqlRows } from '../common/sql-rows';
+import { firstRow, preparedPoolRows, preparedRows, sqlRows } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import { JobEntity, JobStatus } from '../job/job.entity';
 import { JobTaskEntity, JobTaskError, JobTaskStatus } from './job-task.entity';
@@ -112,7 +112,9 @@ export class TaskStateRepository {
    * unchanged resource is not counted again, they stay exact.
    */
   async start(jobTaskId: string, attempt: number): Promise<StartedTask | null> {
-    const rows = await this.dataSource.query(
+    const rows = await preparedPoolRows(
+      this.dataSource,
+      'task_start',
       `UPDATE job_task t SET status = 'IN_PROGRESS', started_at = COALESCE(t.started_at, now()), updated_at = now(),
               failure_count = CASE WHEN $2 > 1 THEN 0 ELSE t.failure_count END,
               errors = CASE WHEN $2 > 1 THEN '[]'::jsonb ELSE t.errors END
@@ -134,9 +136,10 @@ export class TaskStateRepository {
    * its row lock, so a lease taken over meanwhile is seen), then the task moves, then the record.
    */
   async end(manager: EntityManager, jobTaskId: string, outcome: TaskOutcome): Promise<EndedTask | null> {
-    const ended = firstRow<{ task: JobTaskEntity }>(
-      await manager.query(
-        `WITH dequeued AS (
+    const [ended] = await preparedRows<{ task: JobTaskEntity }>(
+      manager,
+      'task_end',
+      `WITH dequeued AS (
            DELETE FROM task_queue WHERE job_task_id = $1 AND ($5::text IS NULL OR lease_owner = $5)
            RETURNING job_task_id
          ),
@@ -155,8 +158,7 @@ export class TaskStateRepository {
            SELECT job_id, job_task_id, secret_id, status = 'SUCCESS', finished_at FROM ended
          )
          SELECT row_to_json(e) AS task FROM ended e`,
-        [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null],
-      ),
+      [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null],
     );
     return ended ? { task: ended.task } : null;
   }
@@ -173,9 +175,10 @@ export class TaskStateRepository {
    * row were skipped by their writers): see collect/task-ending.ts.
    */
   async fold(manager: EntityManager, jobId: string): Promise<JobFold> {
-    const row = firstRow<{ locked: boolean; consumed: number; job: JobEntity | null; completed_secrets: CompletedSecret[] }>(
-      await manager.query(
-        `WITH locked AS (
+    const [row] = await preparedRows<{ locked: boolean; consumed: number; job: JobEntity | null; completed_secrets: CompletedSecret[] }>(
+      manager,
+      'task_fold',
+      `WITH locked AS (
            SELECT job_id FROM job WHERE job_id = $1 FOR NO KEY UPDATE SKIP LOCKED
          ),
          consumed AS (
@@ -215,9 +218,8 @@ export class TaskStateRepository {
                 (SELECT n FROM tally) AS consumed,
                 (SELECT row_to_json(f) FROM folded f) AS job,
                 (SELECT coalesce(json_agg(cs), '[]'::json) FROM completed_secrets cs) AS completed_secrets`,
-        [jobId],
-      ),
-    )!;
+      [jobId],
+    );
     return { locked: row.locked, consumed: row.consumed, job: row.job, completedSecrets: row.completed_secrets };
   }
 

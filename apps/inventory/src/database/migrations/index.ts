@@ -9,6 +9,7 @@ import { ResourceModel1796109000000 } from './1796109000000-ResourceModel';
 import { MetricData1796110000000 } from './1796110000000-MetricData';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
 import { OrchestrationAtScale1796111721839 } from './1796111721839-OrchestrationAtScale';
+import { FanoutIndexes1796112000000 } from './1796112000000-FanoutIndexes';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -19,4 +20,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MetricData1796110000000,
   SchedulesAndRetention1796110865103,
   OrchestrationAtScale1796111721839,
+  FanoutIndexes1796112000000,
 ];
