@@ -151,6 +151,8 @@ export class BenchEnvironment {
       const value = process.env[name];
       if (value) tuning[name] = value;
     }
+    // e.g. BENCH_INVENTORY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the inventory alone
+    const nodeArgs = (process.env['BENCH_INVENTORY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
     const grpcAddress = `127.0.0.1:${grpcPort}`;
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     // the inventory trusts this key; the bench calls with an admin token minted from it
@@ -173,6 +175,7 @@ export class BenchEnvironment {
         ...env,
       },
       logDir,
+      nodeArgs,
     );
     const grpc = new InventoryGrpcClient(grpcAddress, credentials.metadata);
     const instance: InventoryInstance = {

@@ -96,20 +96,28 @@ describe('benches (smoke: tiny N)', () => {
     expect(formatMemoryReport(report)).toMatch(/flat: yes[^]*\nPASS: the peak is flat and every counter is exact$/);
   });
 
-  it('fan-out: one job of many tasks over several secrets, and concurrent jobs, with exact counters', async () => {
-    const rows = await runFanoutBench(env, { tasks: 20, tasksPerSecret: 10, jobs: 3, resourcesPerJob: 20, timeoutMs: TIMEOUT_MS });
+  it('fan-out: one job of many tasks over several secrets, concurrent jobs of several tasks, and endings alone against the baseline, with exact counters', async () => {
+    const result = await runFanoutBench(env, { tasks: 20, tasksPerSecret: 10, jobs: 3, tasksPerJob: 4, endings: 40, endingConcurrency: 8, timeoutMs: TIMEOUT_MS });
+    const { rows, endings } = result;
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ jobs: 1, tasks: 20, created: 20, successTasks: 20, totalTasks: 20, remainedTasks: 0, problems: [] });
-    expect(rows[1]).toMatchObject({ jobs: 3, tasks: 3, created: 60, successTasks: 3, totalTasks: 3, remainedTasks: 0, problems: [] });
+    expect(rows[1]).toMatchObject({ jobs: 3, tasks: 12, created: 12, successTasks: 12, totalTasks: 12, remainedTasks: 0, problems: [] });
     for (const row of rows) {
       expect(row.seconds).toBeGreaterThan(0);
       expect(row.latencyP50).toBeGreaterThanOrEqual(0);
       expect(row.latencyP99).toBeGreaterThanOrEqual(row.latencyP50);
+      expect(row.firstStartP99).toBeGreaterThanOrEqual(row.firstStartP50);
+      expect(row.firstStartP50).toBeLessThanOrEqual(row.latencyP50);
       expect(row.callLatencyP99).toBeGreaterThanOrEqual(row.callLatencyP50);
       expect(row.secondsFromCall).toBeGreaterThan(0);
     }
-    expect(fanoutFailed(rows)).toBe(false);
-    expect(formatFanoutReport(rows)).toContain('PASS: every counter is exact');
+    expect(endings).toHaveLength(2);
+    for (const row of endings) {
+      expect(row).toMatchObject({ endings: 40, concurrency: 8, problems: [] });
+      expect(row.endingsPerSecond).toBeGreaterThan(0);
+    }
+    expect(fanoutFailed(result)).toBe(false);
+    expect(formatFanoutReport(result)).toContain('PASS: every counter is exact');
   });
 
   it('query: list and stat over HTTP, gRPC, direct SQL and without indexes, every path giving the same answer', async () => {
