@@ -12,7 +12,7 @@ import { CollectorEntity } from '../collector/collector.entity';
 import { CollectSeenEntity } from '../ingest/collect-seen.entity';
 import { JobTaskEndingEntity } from '../job-task/job-task-ending.entity';
 import { JobTaskEntity } from '../job-task/job-task.entity';
-import { TaskQueueEntity } from '../job-task/task-queue.entity';
+import { TaskClaimTurnEntity, TaskQueueEntity } from '../job-task/task-queue.entity';
 import { JobEntity } from '../job/job.entity';
 import { RegisteredPluginEntity } from '../plugin/registered-plugin.entity';
 import { RetentionRunEntity } from '../retention/retention-run.entity';
@@ -24,6 +24,7 @@ export const ENTITIES = [
   JobEntity,
   JobTaskEntity,
   TaskQueueEntity,
+  TaskClaimTurnEntity,
   JobTaskEndingEntity,
   CollectSeenEntity,
   CloudServiceEntity,

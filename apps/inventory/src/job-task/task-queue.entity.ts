@@ -52,3 +52,21 @@ export class TaskQueueEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   created_at!: Date;
 }
+
+/**
+ * When a collector's task was last claimed, per domain: claims take turns between collectors with
+ * as many tasks running, least recently served first, so that 100 jobs started at once all start
+ * within a round of claims instead of one after another. One row per collector that ever had a
+ * task claimed (rows of deleted collectors go with retention).
+ */
+@Entity({ name: 'task_claim_turn' })
+export class TaskClaimTurnEntity {
+  @PrimaryColumn({ type: 'text' })
+  domain_id!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  collector_id!: string;
+
+  @Column({ type: 'timestamptz' })
+  claimed_at!: Date;
+}

@@ -184,6 +184,36 @@ describe('TaskQueueRepository (the workers\' queue) against PostgreSQL', () => {
       await queueOnly([]);
     });
 
+    it('serves the collectors of a domain in turn as slots free one at a time, not the oldest job first', async () => {
+      const domainId = 'domain-round';
+      const jobs: JobFixture[] = [];
+      for (const name of ['first', 'second', 'third']) jobs.push(await createJob(db.dataSource, { count: 10, domainId, collectorId: `collector-${name}` }));
+      await queueOnly(jobs.flatMap(idsOf));
+      const served: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const [task] = await queue.claim('worker-a', 1, LEASE_SECONDS, NO_QUOTA);
+        served.push(jobs.findIndex((job) => job.jobId === task.job_id));
+        await finishTasks([task.job_task_id]); // one slot: its task ends before the next claim
+      }
+      expect(served).toEqual([0, 1, 2, 0, 1, 2]);
+      await queueOnly([]);
+    });
+
+    it('gives a slot that frees to the collector with the fewest running tasks, not to the oldest job', async () => {
+      const domainId = 'domain-one-by-one';
+      const older = await createJob(db.dataSource, { count: 100, domainId, collectorId: 'collector-older' });
+      await queueOnly(idsOf(older));
+      expect(await queue.claim('worker-a', 3, LEASE_SECONDS, NO_QUOTA)).toHaveLength(3);
+      const newer = await createJob(db.dataSource, { count: 100, domainId, collectorId: 'collector-newer' });
+      await queueOnly([...idsOf(older), ...idsOf(newer)]);
+      // slots free one at a time (as tasks end): the newer collector catches up to three running,
+      // then the two take turns, the older first
+      const oneByOne: ClaimedTask[] = [];
+      for (let i = 0; i < 5; i++) oneByOne.push(...(await queue.claim('worker-a', 1, LEASE_SECONDS, NO_QUOTA)));
+      expect(oneByOne.map((task) => (task.job_id === newer.jobId ? 'newer' : 'older'))).toEqual(['newer', 'newer', 'newer', 'older', 'newer']);
+      await queueOnly([]);
+    });
+
     it("never runs more of a collector's tasks than its cap, whatever many workers claim at once (8 pools, 24 claimers)", async () => {
       const capped = await createJob(db.dataSource, { count: 200, domainId: 'domain-capped', maxRunning: 3 });
       const other = await createJob(db.dataSource, { count: 60, domainId: 'domain-capped' });

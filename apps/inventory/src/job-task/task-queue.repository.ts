@@ -35,8 +35,11 @@ export interface ClaimLimits {
  *   as free;
  * - `candidate`: the oldest ready entries of each pair;
  * - a collector's candidates beyond its cap (max_running less its running leases) are dropped;
- * - the rest are ranked within their domain by (rank within the collector, age), so the collectors
- *   of a domain take turns, and numbered from the domain's running count on: `domain_slot`;
+ * - the rest are ranked within their domain by (running + rank within the collector, when the
+ *   collector was last served, age), so the collectors of a domain take turns: one with tasks
+ *   running waits behind one with fewer, and among equals the least recently served goes first
+ *   (task_claim_turn, written by the claim: `served`), whatever the ages of their jobs; they are
+ *   numbered from the domain's running count on: `domain_slot`;
  * - beyond the domain's quota they are dropped; the lowest domain_slot goes first across domains,
  *   so a domain with nothing running gets the next free worker before one with 10,000 queued.
  */
@@ -60,10 +63,12 @@ domain_live AS (
   SELECT domain_id, sum(n)::int AS n FROM live GROUP BY domain_id
 ),
 candidate AS (
-  SELECT c.job_task_id, g.domain_id, c.max_running, c.run_after, c.created_at, coalesce(l.n, 0) AS collector_running,
+  SELECT c.job_task_id, g.domain_id, g.collector_id, c.max_running, c.run_after, c.created_at, coalesce(l.n, 0) AS collector_running,
+         t.claimed_at AS collector_served,
          row_number() OVER (PARTITION BY g.domain_id, g.collector_id ORDER BY c.run_after, c.created_at, c.job_task_id) AS collector_rank
     FROM grp g
     LEFT JOIN live l ON l.domain_id = g.domain_id AND l.collector_id = g.collector_id
+    LEFT JOIN task_claim_turn t ON t.domain_id = g.domain_id AND t.collector_id = g.collector_id
     CROSS JOIN LATERAL (
       SELECT q.job_task_id, q.max_running, q.run_after, q.created_at FROM task_queue q
        WHERE q.domain_id = g.domain_id AND q.collector_id = g.collector_id
@@ -72,16 +77,21 @@ candidate AS (
        LIMIT $2) c
 ),
 within_cap AS (
-  SELECT c.*, coalesce(d.n, 0) + row_number() OVER (PARTITION BY c.domain_id ORDER BY c.collector_rank, c.run_after, c.created_at, c.job_task_id) AS domain_slot
+  SELECT c.*, coalesce(d.n, 0) + row_number() OVER (PARTITION BY c.domain_id ORDER BY c.collector_running + c.collector_rank, c.collector_served NULLS FIRST, c.run_after, c.created_at, c.job_task_id) AS domain_slot
     FROM candidate c
     LEFT JOIN domain_live d ON d.domain_id = c.domain_id
    WHERE c.max_running IS NULL OR c.collector_running + c.collector_rank <= c.max_running
 ),
 chosen AS (
-  SELECT job_task_id FROM within_cap
+  SELECT job_task_id, domain_id, collector_id FROM within_cap
    WHERE $4::int = 0 OR domain_slot <= $4::int
    ORDER BY domain_slot, run_after, created_at, job_task_id
    LIMIT $2
+),
+served AS (
+  INSERT INTO task_claim_turn (domain_id, collector_id, claimed_at)
+  SELECT domain_id, collector_id, clock_timestamp() FROM chosen GROUP BY domain_id, collector_id
+  ON CONFLICT (domain_id, collector_id) DO UPDATE SET claimed_at = excluded.claimed_at
 )
 UPDATE task_queue q
    SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $3), attempts = q.attempts + 1

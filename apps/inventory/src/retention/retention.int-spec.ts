@@ -96,8 +96,18 @@ describe('RetentionService on PostgreSQL', () => {
     const oldButRunning = await jobAged(61 * DAY, 1, true);
     const today = await jobAged(HOUR, 1);
     await db.dataSource.query(`INSERT INTO collect_seen (job_id, secret_id, cloud_service_id) VALUES ($1, 's', 'c'), ($2, 's', 'c')`, [old, younger]);
+    // claim turns: an idle collector's from long ago goes; a recent one, and one with a task queued, stay
+    await db.dataSource.query(
+      `INSERT INTO task_claim_turn (domain_id, collector_id, claimed_at)
+       SELECT 'domain-turns', 'collector-idle', $1::timestamptz UNION ALL SELECT 'domain-turns', 'collector-recent', $2::timestamptz
+       UNION ALL SELECT domain_id, collector_id, $1::timestamptz FROM job WHERE job_id = $3`,
+      [new Date(clock.now().getTime() - 61 * DAY), new Date(clock.now().getTime() - 59 * DAY), oldButRunning],
+    );
 
     expect(await serviceOn(db.dataSource).sweep(clock.now())).toEqual({ ...NONE, jobs: 1, job_tasks: 3 });
+    expect(await ids(`SELECT collector_id AS id FROM task_claim_turn`)).toEqual(
+      ['collector-recent', (await db.dataSource.query(`SELECT collector_id FROM job WHERE job_id = $1`, [oldButRunning]))[0].collector_id].sort(),
+    );
     expect(await ids(`SELECT job_id AS id FROM job`)).toEqual([younger, oldButRunning, today].sort());
     expect(await ids(`SELECT DISTINCT job_id AS id FROM job_task`)).toEqual([younger, oldButRunning, today].sort());
     expect(await ids(`SELECT job_id AS id FROM collect_seen`)).toEqual([younger]);

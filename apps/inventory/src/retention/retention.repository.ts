@@ -37,7 +37,7 @@ export class RetentionRepository {
     );
   }
 
-  /** Jobs created before `cutoff` that have ended and have no task left, with their collect bookkeeping (seen-rows). */
+  /** Jobs created before `cutoff` that have ended and have no task left, with their collect bookkeeping (seen-rows, claim turns). */
   deleteOldJobs(cutoff: Date, limit: number): Promise<number> {
     return this.count(
       `WITH doomed AS (
@@ -48,6 +48,9 @@ export class RetentionRepository {
           LIMIT $2
           FOR UPDATE SKIP LOCKED),
        seen AS (DELETE FROM collect_seen WHERE job_id IN (SELECT job_id FROM doomed)),
+       -- claim turns of collectors not served since then and with nothing queued (deleted or idle collectors)
+       turns AS (DELETE FROM task_claim_turn t WHERE t.claimed_at < $1
+                   AND NOT EXISTS (SELECT 1 FROM task_queue q WHERE q.domain_id = t.domain_id AND q.collector_id = t.collector_id)),
        gone AS (DELETE FROM job WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
       [cutoff, limit],
