@@ -180,6 +180,21 @@ describe('TaskEnding against PostgreSQL', () => {
       expect(await inventoryInvariantViolations(db.database.url)).toEqual([]);
     });
 
+    it('folds the endings of one job that arrive together in fewer transactions, and returns each once it is counted', async () => {
+      const job = await createJob(db.dataSource, { count: 200, leaseOwner: 'worker-1', collectorId: 'collector-together', workspaceId: 'ws-together' });
+      const pool = await db.connect(8);
+      const { ending: together } = collectParts(pool, testConfig());
+      const folds = jest.spyOn(together, 'fold');
+      const results = await inTurns(job.tasks, 8, (task) => together.finish(task.job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' }));
+      // every call came back after its ending was counted: nothing is left to fold
+      expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'SUCCESS', remained_tasks: 0, success_tasks: 200 });
+      expect((await db.dataSource.query(`SELECT count(*)::int AS n FROM job_task_ending WHERE job_id = $1`, [job.jobId]))[0].n).toBe(0);
+      expect(results.filter((result) => result?.jobFinished)).toHaveLength(1);
+      expect(finishedJobs).toEqual([job.jobId]);
+      expect(folds.mock.calls.length).toBeLessThan(200);
+      folds.mockRestore();
+    });
+
     it('counts each task once when its job is canceled while its tasks end: a canceled run keeps what it wrote and disconnects nothing', async () => {
       const collectorId = 'collector-race';
       const job = await createJob(db.dataSource, { count: 400, leaseOwner: 'worker-1', collectorId, workspaceId: 'ws-race', secrets: ['secret-race'] });

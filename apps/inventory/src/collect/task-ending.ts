@@ -17,6 +17,22 @@ export interface FinishedTask {
   jobFinished: boolean;
 }
 
+interface FoldRunResult {
+  /** The job as the run's last fold that counted anything left it. */
+  job: JobEntity | null;
+  /** One of the run's folds finished the job. */
+  finished: boolean;
+  disconnectedBy: Map<string, JobTaskEntity>;
+}
+
+/** A fold of one job running in this process; `again`: an ending joined it since its last look. */
+interface FoldRun {
+  again: boolean;
+  done: Promise<FoldRunResult>;
+}
+
+const NO_FOLD: FoldRunResult = { job: null, finished: false, disconnectedBy: new Map() };
+
 /** One fold's outcome. */
 export interface FoldResult {
   locked: boolean;
@@ -31,9 +47,9 @@ export interface FoldResult {
 /**
  * Ends tasks and folds their endings into their jobs.
  *
- * Ending a task is one transaction: the task moves once and its ending is recorded (job-task's
- * state machine), then, in the same transaction, a fold is tried on the job's row with SKIP
- * LOCKED. A fold counts every recorded ending on the job in one statement; after the last
+ * Ending a task is one statement that commits on its own: the task moves once and its ending is
+ * recorded (job-task's state machine); then a fold is run on the job's row with SKIP LOCKED, one at
+ * a time per job in this process (see finish). A fold counts every recorded ending on the job in one statement; after the last
  * successful task of a secret it disconnects the secret's resources the job did not see (ingest),
  * counted on that task, and when the job is finished it drops its seen-rows. All of a fold commits
  * or none of it does.
@@ -56,22 +72,68 @@ export class TaskEnding {
     @Optional() private readonly metrics?: MetricRunner,
   ) {}
 
+  /** Jobs a fold of this process is counting the endings of now (see finish). */
+  private readonly folding = new Map<string, FoldRun>();
+
   /**
    * Ends a task (once); null when the task had already ended or is not ours. `exporter` is the
    * task's storage exporter, used when its ending finishes the job (else it is resolved).
+   *
+   * The ending commits on its own (recorded), then is folded into its job: by this call, or, when
+   * a fold of the same job is already running in this process, by that fold, which is asked to go
+   * round once more and awaited. Endings of one job that arrive together are so counted by one
+   * fold transaction instead of one each. Either way the call returns once its ending is counted,
+   * unless another process's fold holds the job's row (that holder counts it after its commit).
    */
   async finish(jobTaskId: string, outcome: TaskOutcome, exporter?: StorageExporter): Promise<FinishedTask | null> {
-    const ended = await this.dataSource.transaction(async (manager) => {
-      const result = await this.states.end(manager, jobTaskId, outcome);
-      if (!result) return null;
-      const fold = await this.fold(manager, result.task.job_id);
-      return { task: fold.disconnectedBy.get(jobTaskId) ?? result.task, fold };
-    });
+    const ended = await this.states.endAlone(jobTaskId, outcome);
     if (!ended) return null;
-    const { task, fold } = ended;
+    const jobId = ended.task.job_id;
+    const running = this.folding.get(jobId);
+    let folded: FoldRunResult;
+    let ranIt = false;
+    if (running) {
+      running.again = true;
+      folded = await running.done;
+    } else {
+      const run: FoldRun = { again: false, done: Promise.resolve(NO_FOLD) };
+      run.done = this.foldRun(jobId, run, exporter);
+      this.folding.set(jobId, run);
+      folded = await run.done;
+      ranIt = true;
+    }
+    const task = folded.disconnectedBy.get(jobTaskId) ?? ended.task;
     countFinishedTask(task);
-    await this.afterFold(task.job_id, fold, exporter);
-    return { task, job: fold.job, jobFinished: fold.finished };
+    return { task, job: folded.job, jobFinished: ranIt && folded.finished };
+  }
+
+  /**
+   * Folds the job until it has nothing left to count, or another process's fold holds its row.
+   * The last look (`again`, set synchronously by an ending that joins) and the end of the run
+   * (the map entry deleted in the same tick) leave no gap for an ending to join too late.
+   */
+  private async foldRun(jobId: string, run: FoldRun, exporter?: StorageExporter): Promise<FoldRunResult> {
+    const result: FoldRunResult = { job: null, finished: false, disconnectedBy: new Map() };
+    try {
+      for (;;) {
+        run.again = false;
+        const fold = await this.dataSource.transaction((manager) => this.fold(manager, jobId));
+        for (const [id, task] of fold.disconnectedBy) result.disconnectedBy.set(id, task);
+        if (fold.job) result.job = fold.job;
+        if (fold.finished && fold.job) {
+          result.finished = true;
+          await this.jobFinished(fold.job, exporter);
+        }
+        // another fold holds the row: it looks again after its commit
+        if (!fold.locked) break;
+        if (run.again || (await this.states.hasUnfolded(jobId)) || run.again) continue;
+        break;
+      }
+    } finally {
+      // in the tick of the last look: an ending that comes after it starts a run of its own
+      this.folding.delete(jobId);
+    }
+    return result;
   }
 
   /**

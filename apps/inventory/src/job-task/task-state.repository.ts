@@ -86,6 +86,27 @@ WHERE job_task_id = $1 AND status = 'IN_PROGRESS'
   AND EXISTS (SELECT 1 FROM task_queue q WHERE q.job_task_id = $1 AND q.lease_owner = $7)
 RETURNING job_task_id`;
 
+/** Ends a task once and records the ending (see TaskStateRepository.end). */
+const END_TASK = `WITH dequeued AS (
+   DELETE FROM task_queue WHERE job_task_id = $1 AND ($5::text IS NULL OR lease_owner = $5)
+   RETURNING job_task_id
+ ),
+ ended AS (
+   UPDATE job_task t SET
+       status = CASE WHEN $2 = 'SUCCESS' AND t.failure_count > 0 THEN 'FAILURE' ELSE $2 END,
+       failure_count = t.failure_count + CASE WHEN $3::jsonb IS NULL THEN 0 ELSE 1 END,
+       errors = ${APPEND_ERROR},
+       finished_at = now(), updated_at = now()
+     FROM dequeued d
+    WHERE t.job_task_id = d.job_task_id AND t.status IN ('PENDING', 'IN_PROGRESS')
+    RETURNING t.*
+ ),
+ recorded AS (
+   INSERT INTO job_task_ending (job_id, job_task_id, secret_id, succeeded, finished_at)
+   SELECT job_id, job_task_id, secret_id, status = 'SUCCESS', finished_at FROM ended
+ )
+ SELECT row_to_json(e) AS task FROM ended e`;
+
 /**
  * The job/task state machine and the task's counters, as guarded SQL: a task moves from
  * PENDING/IN_PROGRESS to an end state once only, and the statement that moved it records the
@@ -136,31 +157,18 @@ export class TaskStateRepository {
    * its row lock, so a lease taken over meanwhile is seen), then the task moves, then the record.
    */
   async end(manager: EntityManager, jobTaskId: string, outcome: TaskOutcome): Promise<EndedTask | null> {
-    const [ended] = await preparedRows<{ task: JobTaskEntity }>(
-      manager,
-      'task_end',
-      `WITH dequeued AS (
-           DELETE FROM task_queue WHERE job_task_id = $1 AND ($5::text IS NULL OR lease_owner = $5)
-           RETURNING job_task_id
-         ),
-         ended AS (
-           UPDATE job_task t SET
-               status = CASE WHEN $2 = 'SUCCESS' AND t.failure_count > 0 THEN 'FAILURE' ELSE $2 END,
-               failure_count = t.failure_count + CASE WHEN $3::jsonb IS NULL THEN 0 ELSE 1 END,
-               errors = ${APPEND_ERROR},
-               finished_at = now(), updated_at = now()
-             FROM dequeued d
-            WHERE t.job_task_id = d.job_task_id AND t.status IN ('PENDING', 'IN_PROGRESS')
-            RETURNING t.*
-         ),
-         recorded AS (
-           INSERT INTO job_task_ending (job_id, job_task_id, secret_id, succeeded, finished_at)
-           SELECT job_id, job_task_id, secret_id, status = 'SUCCESS', finished_at FROM ended
-         )
-         SELECT row_to_json(e) AS task FROM ended e`,
-      [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null],
-    );
+    const [ended] = await preparedRows<{ task: JobTaskEntity }>(manager, 'task_end', END_TASK, this.endValues(jobTaskId, outcome));
     return ended ? { task: ended.task } : null;
+  }
+
+  /** `end` as a transaction of its own (one round trip): the ending is recorded and committed, for a fold to count. */
+  async endAlone(jobTaskId: string, outcome: TaskOutcome): Promise<EndedTask | null> {
+    const [ended] = await preparedPoolRows<{ task: JobTaskEntity }>(this.dataSource, 'task_end', END_TASK, this.endValues(jobTaskId, outcome));
+    return ended ? { task: ended.task } : null;
+  }
+
+  private endValues(jobTaskId: string, outcome: TaskOutcome): unknown[] {
+    return [jobTaskId, outcome.status, outcome.error ? JSON.stringify(outcome.error) : null, this.config.ingest.errorLimit, outcome.leaseOwner ?? null];
   }
 
   /**
