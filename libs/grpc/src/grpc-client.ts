@@ -43,6 +43,10 @@ export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  // a peer that went away (a plugin restarted) is tried again every 2 s at most, not after grpc-js's
+  // growing backoff (up to 120 s), during which every call fails at once as unreachable
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2_000,
 };
 
 /**

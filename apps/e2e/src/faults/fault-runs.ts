@@ -10,7 +10,8 @@ export const FAULT_SEED = Number(process.env['FAULT_SEED'] ?? 20_261_201);
 
 export const FAULT_RUNS = FULL
   ? { replicaKill: 20, pluginKill: 5, hang: 3, stall: 3, postgres: 5, storageDown: 3, scheduleRace: 5 }
-  : { replicaKill: 1, pluginKill: 1, hang: 1, stall: 1, postgres: 1, storageDown: 1, scheduleRace: 1 };
+  : // storageDown twice: the second run needs the storage plugin, restarted, reachable again at once
+    { replicaKill: 1, pluginKill: 1, hang: 1, stall: 1, postgres: 1, storageDown: 2, scheduleRace: 1 };
 
 /** The workers' lease: the default (60 s) in the full suite, 5 s in the quick one. */
 export const LEASE_SECONDS = FULL ? 60 : 5;
