@@ -8,6 +8,8 @@
  *   BENCH_REPEAT=50        measured requests per query and path    BENCH_WARMUP=5   unmeasured first rounds
  *   BENCH_NOINDEX_REPEAT=10  measured runs without index scans      BENCH_SHOW_SQL=false  print the compiled SQL
  *   BENCH_TIMEOUT_SECONDS=7200  for the seeding collects            (or as arguments: npm run bench:query -- --n=50000)
+ *   BENCH_KEEP=true        keep the seeded database (with BENCH_POSTGRES_URL, a server that outlives the run)
+ *   BENCH_QUERY_DATABASE=query_1000000_ab12cd34  measure on that kept database instead of seeding a new one
  */
 import { benchMain } from '../src/bench-main';
 import { formatQueryReport, queryFailed, runQueryBench } from '../src/query.bench';
@@ -22,6 +24,8 @@ benchMain('bench:query', async (env, settings) => {
     noIndexRepeat: settings.int('BENCH_NOINDEX_REPEAT', 10, 1),
     timeoutMs: settings.int('BENCH_TIMEOUT_SECONDS', 7200, 1) * 1000,
     showSql,
+    reuseDatabase: settings.string('BENCH_QUERY_DATABASE', '') || undefined,
+    keepDatabase: settings.bool('BENCH_KEEP', false),
   });
   return { output: formatQueryReport(reports, showSql), failed: queryFailed(reports) };
 });

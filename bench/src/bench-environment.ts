@@ -125,6 +125,11 @@ export class BenchEnvironment {
     return withDatabase(this.postgres.url, name);
   }
 
+  /** The URL of an existing database of the run's server. */
+  databaseUrl(name: string): string {
+    return withDatabase(this.postgres.url, name);
+  }
+
   async dropDatabase(url: string): Promise<void> {
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
     await this.admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -23,6 +23,14 @@ export interface QueryBenchOptions {
   timeoutMs: number;
   /** Put the compiled statements in the report. */
   showSql?: boolean;
+  /**
+   * A database of the run's server already seeded by this bench (kept with BENCH_KEEP): no seeding, the
+   * inventory starts on it (its migrations run) and the queries are measured; one size only. Iterating on
+   * indexes or SQL at 1M then takes minutes, not a new 1M collect each time.
+   */
+  reuseDatabase?: string;
+  /** Keep each seeded database (its name is logged) instead of dropping it. */
+  keepDatabase?: boolean;
 }
 
 export type QueryPath = 'http' | 'grpc' | 'sql' | 'sql-no-index';
@@ -243,6 +251,23 @@ export async function seedCloudServices(
   };
 }
 
+/** A database seeded by an earlier run: its live rows are counted (they must be N) and its sizes read; the seeding figures are unknown (0). */
+async function seededEarlier(env: BenchEnvironment, db: Client, n: number): Promise<{ seed: SeedReading; problems: string[] }> {
+  const problems: string[] = [];
+  const counted = Number(
+    (await db.query<{ n: string }>("SELECT count(*) AS n FROM cloud_service WHERE domain_id = $1 AND state <> 'DELETED'", [QUERY_BENCH_DOMAIN])).rows[0].n,
+  );
+  if (counted !== n) problems.push(`${formatInt(counted)} live cloud services in the reused database, expected ${formatInt(n)}`);
+  env.log(`query: reusing a database seeded earlier, ${formatInt(counted)} live cloud services`);
+  const sizes = (
+    await db.query<{ total: string; indexes: string }>("SELECT pg_total_relation_size('cloud_service') AS total, pg_indexes_size('cloud_service') AS indexes")
+  ).rows[0];
+  return {
+    seed: { collectors: 0, seconds: 0, rate: 0, created: 0, counted, vacuumSeconds: 0, tableMb: Number(sizes.total) / 1024 ** 2, indexMb: Number(sizes.indexes) / 1024 ** 2 },
+    problems,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // the ways of asking
 
@@ -409,8 +434,9 @@ async function measure(queryCase: QueryCase, paths: PathRunner[], warmup: number
  */
 export async function runQueryBench(env: BenchEnvironment, options: QueryBenchOptions): Promise<QueryBenchReport[]> {
   const reports: QueryBenchReport[] = [];
+  if (options.reuseDatabase && options.sizes.length !== 1) throw new Error('BENCH_QUERY_DATABASE holds one size: give one BENCH_N');
   for (const n of options.sizes) {
-    const databaseUrl = await env.createDatabase(`query_${n}`);
+    const databaseUrl = options.reuseDatabase ? env.databaseUrl(options.reuseDatabase) : await env.createDatabase(`query_${n}`);
     const inventory = await env.startInventory(databaseUrl);
     const clients: Client[] = [];
     try {
@@ -418,7 +444,9 @@ export async function runQueryBench(env: BenchEnvironment, options: QueryBenchOp
         await inventory.explain(async () => {
           const admin = await connect(databaseUrl);
           clients.push(admin);
-          const { seed, problems } = await seedCloudServices(env, inventory, admin, n, options);
+          const { seed, problems } = options.reuseDatabase
+            ? await seededEarlier(env, admin, n)
+            : await seedCloudServices(env, inventory, admin, n, options);
           const direct = await connect(databaseUrl);
           const noIndex = await connect(databaseUrl, NO_INDEX_SETTINGS);
           clients.push(direct, noIndex);
@@ -452,7 +480,8 @@ export async function runQueryBench(env: BenchEnvironment, options: QueryBenchOp
     } finally {
       for (const client of clients) await client.end().catch(() => undefined);
       await inventory.stop();
-      await env.dropDatabase(databaseUrl);
+      if (options.reuseDatabase || options.keepDatabase) env.log(`query: kept database ${new URL(databaseUrl).pathname.slice(1)} (BENCH_QUERY_DATABASE to reuse it)`);
+      else await env.dropDatabase(databaseUrl);
     }
   }
   return reports;
@@ -485,12 +514,15 @@ function formatReport(report: QueryBenchReport, showSql: boolean): string {
     ]),
   );
   const s = report.seed;
+  const seeding = s.collectors === 0
+    ? `Reused a database seeded earlier (BENCH_QUERY_DATABASE): ${formatInt(s.counted)} live rows; `
+    : `Seeded through the collect path: ${s.collectors} synthetic collectors (one account each) collected at once, ` +
+      `${formatInt(s.created)} created in ${formatSeconds(s.seconds)} s (${formatInt(s.rate)} resources/s), ` +
+      `${formatInt(s.counted)} live rows; VACUUM ANALYZE ${formatSeconds(s.vacuumSeconds)} s; `;
   const lines = [
     `Query latency over ${formatInt(report.n)} cloud services`,
     '',
-    `Seeded through the collect path: ${s.collectors} synthetic collectors (one account each) collected at once, ` +
-      `${formatInt(s.created)} created in ${formatSeconds(s.seconds)} s (${formatInt(s.rate)} resources/s), ` +
-      `${formatInt(s.counted)} live rows; VACUUM ANALYZE ${formatSeconds(s.vacuumSeconds)} s; ` +
+    seeding +
       `cloud_service ${formatInt(s.tableMb)} MB with its indexes (${formatInt(s.indexMb)} MB of indexes).`,
     '',
     table,
