@@ -10,6 +10,7 @@ import { MetricData1796110000000 } from './1796110000000-MetricData';
 import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAndRetention';
 import { OrchestrationAtScale1796111721839 } from './1796111721839-OrchestrationAtScale';
 import { FanoutIndexes1796112000000 } from './1796112000000-FanoutIndexes';
+import { CloudServiceKeysIndex1796120298417 } from './1796120298417-CloudServiceKeysIndex';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SchedulesAndRetention1796110865103,
   OrchestrationAtScale1796111721839,
   FanoutIndexes1796112000000,
+  CloudServiceKeysIndex1796120298417,
 ];
