@@ -120,8 +120,8 @@ describe('benches (smoke: tiny N)', () => {
     expect(formatFanoutReport(result)).toContain('PASS: every counter is exact');
   });
 
-  it('query: list and stat over HTTP, gRPC, direct SQL and without indexes, every path giving the same answer', async () => {
-    const [report] = await runQueryBench(env, { sizes: [300], collectors: 3, repeat: 5, warmup: 1, noIndexRepeat: 2, timeoutMs: TIMEOUT_MS });
+  it('query: list and stat over HTTP, gRPC, direct SQL and without indexes, every path giving the same answer; a kept database measured again', async () => {
+    const [report] = await runQueryBench(env, { sizes: [300], collectors: 3, repeat: 5, warmup: 1, noIndexRepeat: 2, timeoutMs: TIMEOUT_MS, keepDatabase: true });
     expect(report.problems).toEqual([]);
     expect(report.seed).toMatchObject({ collectors: 3, created: 300, counted: 300 });
     expect(report.rows).toHaveLength(QUERY_CASES.length * 4);
@@ -142,6 +142,17 @@ describe('benches (smoke: tiny N)', () => {
     expect(output).toContain('| query ');
     expect(output).toContain('vs no index');
     expect(output).toContain('PASS: every path gave the same answer');
+
+    // the kept database measured again without seeding (BENCH_QUERY_DATABASE), then dropped
+    const options = { sizes: [300], collectors: 3, repeat: 2, warmup: 0, noIndexRepeat: 1, timeoutMs: TIMEOUT_MS, reuseDatabase: report.database };
+    const [again] = await runQueryBench(env, options);
+    expect(again.problems).toEqual([]);
+    expect(again.database).toBe(report.database);
+    expect(again.seed).toMatchObject({ collectors: 0, created: 0, counted: 300 });
+    expect(formatQueryReport([again])).toContain('Reused a database seeded earlier');
+    const [wrongSize] = await runQueryBench(env, { ...options, sizes: [301] });
+    expect(wrongSize.problems).toEqual(['300 live cloud services in the reused database, expected 301']);
+    await env.dropDatabase(env.databaseUrl(report.database));
   });
   it('metrics: the plugin metrics and a user-defined one over the seeded cloud services, per-type counts adding up to N, beside the row-by-row baseline', async () => {
     const [report] = await runMetricsBench(env, { sizes: [300], collectors: 2, rounds: 1, baseline: true, timeoutMs: TIMEOUT_MS });

@@ -161,6 +161,8 @@ export interface QueryPlan {
 
 export interface QueryBenchReport {
   n: number;
+  /** The database measured (kept after the run with `keepDatabase`, or the reused one). */
+  database: string;
   seed: SeedReading;
   repeat: number;
   warmup: number;
@@ -483,7 +485,7 @@ export async function runQueryBench(env: BenchEnvironment, options: QueryBenchOp
             rows.push(...measured.rows);
             problems.push(...measured.problems);
           }
-          return { n, seed, repeat: options.repeat, warmup: options.warmup, noIndexRepeat: options.noIndexRepeat, rows, plans, sql, problems };
+          return { n, database: new URL(databaseUrl).pathname.slice(1), seed, repeat: options.repeat, warmup: options.warmup, noIndexRepeat: options.noIndexRepeat, rows, plans, sql, problems };
         }),
       );
     } finally {
