@@ -48,12 +48,16 @@ describe('benches (smoke: tiny N)', () => {
       expectRate(row.bare.rate);
       expectRate(row.bareGeneric.rate);
       expectRate(row.plugin.rate);
+      // the collect's CPU, read from /proc: the inventory and the server did work for it
+      expect(row.cpu.inventory).toBeGreaterThan(0);
+      expect(row.cpu.postgres).toBeGreaterThan(0);
     }
     expect(report.naive).toMatchObject({ n: 100, created: 100, updated: 0 });
     expectRate(report.naive.rate);
     expect(ingestFailed(report)).toBe(false);
     const output = formatIngestReport(report);
     expect(output).toContain('e2e / bare');
+    expect(output).toContain('PostgreSQL µs/res');
     expect(output).toContain('counters exact');
   });
 

@@ -4,6 +4,7 @@ import { CollectRequest, decodeFromPlugin, decodeFromReplay, genericResourceDese
 import { collectAndWait, counterProblems, createCollector, createSecret, SyntheticOptions } from './collect-runs';
 import { formatInt, formatRatio, formatSeconds, markdownTable, ratePerSecond } from './figures';
 import { NaiveReading, runNaiveIngest } from './naive-ingest';
+import { CpuMeter, CpuReading, postmasterPid } from './process-cpu';
 
 export type DataMode = 'struct' | 'json_data';
 
@@ -24,6 +25,8 @@ export interface IngestRow {
   mode: DataMode;
   /** Job created → finished, from the inventory's timestamps. */
   endToEnd: { seconds: number; rate: number; created: number };
+  /** CPU seconds of each process over the collect (PostgreSQL: every process of the server; absent when it is not on this machine). */
+  cpu: CpuReading;
   /** Recorded frames replayed by a bare grpc-js server, decoded by a bare client with the inventory's decoder: the ceiling. */
   bare: StreamReading;
   /** The same, decoded with the generic protobufjs decoder: issue 3's reference ceiling. */
@@ -59,9 +62,13 @@ async function endToEnd(env: BenchEnvironment, n: number, mode: DataMode, timeou
     return await inventory.explain(async () => {
       const secretId = await createSecret(inventory.grpc, ACCOUNT_ID);
       const collectorId = await createCollector(inventory.grpc, `ingest ${n} ${mode}`, syntheticOptions(n, mode), [secretId]);
+      // where the time goes: each process's CPU over the collect (from /proc/<pid>/stat)
+      const meter = new CpuMeter({ postmaster: await postmasterPid(databaseUrl), inventory: inventory.pid, plugin: env.collectorPlugin.child.pid! });
       const run = await collectAndWait(inventory.grpc, collectorId, timeoutMs);
+      const cpu = meter.read();
       return {
         endToEnd: { seconds: run.seconds, rate: ratePerSecond(run.created, run.seconds), created: run.created },
+        cpu,
         problems: counterProblems(run, { created: n, updated: 0, tasks: 1 }),
       };
     });
@@ -109,7 +116,7 @@ export async function runIngestBench(env: BenchEnvironment, options: IngestBench
         if (bare.messages !== n) problems.push(`bare stream: ${bare.messages} messages, expected ${n}`);
         if (bareGeneric.messages !== n) problems.push(`bare stream (generic decoder): ${bareGeneric.messages} messages, expected ${n}`);
         if (plugin.messages !== n) problems.push(`plugin: ${plugin.messages} messages, expected ${n}`);
-        rows.push({ n, mode, endToEnd: run.endToEnd, bare, bareGeneric, plugin, frameBytes: frameBytes[mode], problems });
+        rows.push({ n, mode, endToEnd: run.endToEnd, cpu: run.cpu, bare, bareGeneric, plugin, frameBytes: frameBytes[mode], problems });
         env.log(`  end to end ${formatInt(run.endToEnd.rate)}/s, bare ${formatInt(bare.rate)}/s, plugin ${formatInt(plugin.rate)}/s`);
       }
     }
@@ -152,6 +159,22 @@ export function formatIngestReport(report: IngestReport): string {
       formatRatio(row.endToEnd.rate / report.naive.rate),
     ]),
   );
+  const perResource = (seconds: number | undefined, n: number) => (seconds === undefined ? '–' : formatInt((seconds * 1e6) / n));
+  const cpuTable = markdownTable(
+    ['N', 'data', 'PostgreSQL µs/res', 'inventory µs/res', 'plugin µs/res', 'total µs/res', 'CPU-bound rate on 2 cores res/s'],
+    report.rows.map((row) => {
+      const total = (row.cpu.postgres ?? 0) + row.cpu.inventory + row.cpu.plugin;
+      return [
+        formatInt(row.n),
+        row.mode,
+        perResource(row.cpu.postgres, row.n),
+        perResource(row.cpu.inventory, row.n),
+        perResource(row.cpu.plugin, row.n),
+        perResource(total, row.n),
+        formatInt((2 * row.n) / total),
+      ];
+    }),
+  );
   const verdicts = report.rows.map((row) => {
     const ratio = row.endToEnd.rate / row.bare.rate;
     const generic = row.endToEnd.rate / row.bareGeneric.rate;
@@ -165,6 +188,11 @@ export function formatIngestReport(report: IngestReport): string {
     table,
     '',
     ...verdicts,
+    '',
+    'Where the time goes: CPU (user + system) per resource over the end-to-end collect, from /proc/<pid>/stat',
+    '(PostgreSQL: the postmaster and all its children, exited backends through its cutime).',
+    '',
+    cpuTable,
     '',
     'end to end: job created_at → finished_at (inventory + collector plugin processes, PostgreSQL).',
     'bare stream: recorded plugin frames replayed by a bare grpc-js server process, decoded by a bare client with the inventory\'s deserializer (decodeResourceInfo).',
