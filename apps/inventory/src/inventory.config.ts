@@ -93,6 +93,8 @@ const schema = z.object({
   DISCONNECTED_DELETE_AFTER: envInt(3, 1, 1000),
   /** Record what collects create, change and delete (ChangeHistory). API writes are always recorded. */
   CHANGE_HISTORY: z.enum(['on', 'off']).default('on'),
+  /** The GIN index of cloud service `data`: `data.*` filters against the cost of every written resource (bench/README.md). */
+  CLOUD_SERVICE_DATA_INDEX: z.enum(['on', 'off']).default('on'),
   // hardening (issue 12 B)
   /** A batch is written once its resources' encoded bytes reach this. */
   INGEST_BATCH_MAX_BYTES: envInt(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -181,6 +183,8 @@ export interface InventoryConfig {
     batchMaxBytes: number;
     maxResourceBytes: number;
   };
+  /** CLOUD_SERVICE_DATA_INDEX: whether cloud_service has its `data` GIN index (applied at start). */
+  cloudServiceDataIndex: 'on' | 'off';
   pluginAllowedHosts: string[];
   tls: {
     certFile?: string;
@@ -275,6 +279,7 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
       batchMaxBytes: c.INGEST_BATCH_MAX_BYTES,
       maxResourceBytes: c.INGEST_MAX_RESOURCE_BYTES,
     },
+    cloudServiceDataIndex: c.CLOUD_SERVICE_DATA_INDEX,
     pluginAllowedHosts: c.PLUGIN_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     tls: tlsConfig(c.INVENTORY_TLS_CERT_FILE, c.INVENTORY_TLS_KEY_FILE, c.PLUGIN_TLS_CA_FILE),
     scheduler: {

@@ -32,7 +32,8 @@ export type CloudServiceState = 'ACTIVE' | 'DISCONNECTED' | 'DELETED';
 // list paths: the default order (created_at) within a domain
 @Index('IDX_cloud_service_domain_created', ['domain_id', 'created_at'])
 // filters on data.* / tags.* (the query compiler's @? and @> tests); jsonb_path_ops, set in the migration
-@Index('IDX_cloud_service_data', ['data'], { type: 'gin' })
+// present or not by CLOUD_SERVICE_DATA_INDEX (database/data-index.ts), so not synchronised from here
+@Index('IDX_cloud_service_data', { synchronize: false })
 @Index('IDX_cloud_service_tags', ['tags'], { type: 'gin' })
 export class CloudServiceEntity extends CollectedResourceEntity {
   @PrimaryColumn({ type: 'text' })

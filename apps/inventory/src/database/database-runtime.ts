@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { EmbeddedPostgresHandle, redactUrl, startEmbeddedPostgres, withDatabase } from '@cloud-inventory/database';
 import { InventoryConfig } from '../inventory.config';
 import { createDataSource } from './create-data-source';
+import { applyDataIndexSetting, DATA_INDEX } from './data-index';
 import { runMigrationsLocked } from './run-migrations';
 
 const EMBEDDED_DATABASE = 'inventory';
@@ -127,6 +128,8 @@ export async function openDatabase(config: InventoryConfig): Promise<DatabaseRun
     await dataSource.initialize();
     const applied = await runMigrationsLocked(dataSource);
     logger.log(`database ${redactUrl(url)}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+    const dataIndex = await applyDataIndexSetting(dataSource, config.cloudServiceDataIndex);
+    if (dataIndex !== 'unchanged') logger.log(`${DATA_INDEX} ${dataIndex} (CLOUD_SERVICE_DATA_INDEX=${config.cloudServiceDataIndex})`);
     return {
       url,
       dataSource,
