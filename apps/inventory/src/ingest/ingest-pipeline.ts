@@ -91,11 +91,13 @@ export async function runIngestPipeline<T>(
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const restartIdleTimer = () => {
     if (idleTimeoutMs <= 0) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      idle = new StreamIdle(idleTimeoutMs);
-      stream.cancel();
-    }, idleTimeoutMs);
+    // once per message: refresh() re-arms the one timer instead of making a new one
+    if (idleTimer) idleTimer.refresh();
+    else
+      idleTimer = setTimeout(() => {
+        idle = new StreamIdle(idleTimeoutMs);
+        stream.cancel();
+      }, idleTimeoutMs);
   };
   let streamError: { error: unknown } | undefined;
   try {
