@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidText, isJsonObject, RawJson, ResourceInfoMessage } from '@cloud-inventory/wire';
 import { InvalidResource } from '../cloud-service/resource-readers';
 import { KIND_OF_TYPE, RESOURCE_KIND, RESOURCE_KINDS } from '../cloud-service/resource-kinds';
@@ -23,6 +23,8 @@ export interface NormalizeLimits {
   /** A resource (its Struct as encoded) larger than this is a failure (INGEST_MAX_RESOURCE_BYTES). */
   maxResourceBytes: number;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 const DEFAULT_LIMITS: NormalizeLimits = { maxResourceBytes: 4 * 1024 * 1024 };
 
@@ -100,14 +102,13 @@ export function normalizeResource(
       const ownScope = declaration.domainWide ? { domain_id: scope.domain_id, workspace_id: '*' } : scope;
       const keys = matchKeysOf(resource, [[declaration.idColumn]], ownScope);
       const source = info.resource_bytes ?? Buffer.alloc(0);
-      const contentHash = createHash('md5').update(`version:${version}`).digest('hex');
+      const contentHash = hash('md5', `version:${version}`);
       return { kind, id, identity: keys.identity, secondary: [], batchKey: keys.identity, contentHash, row, source };
     }
     const keys = matchKeysOf(resource, parseMatchRules(info.match_rules), scope);
     const batchKey = declaration.naturalKey ? JSON.stringify(declaration.naturalKey.map((column) => row[column])) : keys.identity;
-    const contentHash = createHash('md5')
-      .update(info.resource_bytes ?? Buffer.alloc(0))
-      .digest('hex');
+    // one-shot hash: no Hash object per resource
+    const contentHash = hash('md5', info.resource_bytes ?? EMPTY);
     return { kind, identity: keys.identity, secondary: keys.secondary, batchKey, contentHash, row, source: info.resource_bytes ?? Buffer.alloc(0) };
   } catch (error) {
     if (error instanceof MatchRuleError) {
