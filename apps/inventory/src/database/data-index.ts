@@ -1,12 +1,10 @@
 import { DataSource } from 'typeorm';
+import { MIGRATION_LOCK_KEY } from './run-migrations';
 
 /** The GIN index of cloud service `data` (the query API's `data.*` filters), managed by CLOUD_SERVICE_DATA_INDEX. */
 export const DATA_INDEX = 'IDX_cloud_service_data';
 
 export type DataIndexSetting = 'on' | 'off';
-
-// the migrations' advisory lock: replicas starting together do not build or drop the index twice
-const MIGRATION_LOCK_KEY = 720_431_001;
 
 /**
  * Makes the database's `data` index follow the setting, once the migrations have run: `on` builds
@@ -20,6 +18,7 @@ export async function applyDataIndexSetting(dataSource: DataSource, setting: Dat
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // the migrations' lock: replicas starting together do not build or drop the index twice
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const [index] = (await runner.query(
       `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 
 // A fixed key for pg_advisory_lock: one replica migrates, the others wait and then find nothing to do.
-const MIGRATION_LOCK_KEY = 720_431_001;
+export const MIGRATION_LOCK_KEY = 720_431_001;
 
 /** Runs pending migrations under a Postgres advisory lock, so replicas starting together don't race. */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
