@@ -49,6 +49,20 @@ export const GRPC_CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2_000,
 };
 
+/** A little more than one reconnect backoff of GRPC_CLIENT_OPTIONS, and the connect after it. */
+export const GRPC_RECONNECT_WAIT_MS = 2_500;
+
+/**
+ * Resolves once the client's channel is READY, or after `waitMs` whatever its state (the call made
+ * next then fails as it would have). A channel whose peer went away stays in TRANSIENT_FAILURE until
+ * its next reconnect attempt, and a call made meanwhile fails at once as unreachable, even when the
+ * peer (a restarted plugin) already listens again. Costs nothing on a READY channel.
+ */
+export function whenChannelReady(client: grpc.Client, waitMs = GRPC_RECONNECT_WAIT_MS): Promise<void> {
+  if (client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY) return Promise.resolve();
+  return new Promise<void>((resolve) => client.waitForReady(Date.now() + waitMs, () => resolve()));
+}
+
 /**
  * A unary call by method name, for dynamic clients that choose the method at run time (a CLI, a
  * test harness, health probes), on a proto-loader client. Code that knows its calls uses

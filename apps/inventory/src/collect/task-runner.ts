@@ -134,8 +134,11 @@ export class TaskRunner {
       project_id: task.project_id,
       lease_owner: owner,
     };
+    const client = this.clients.collector(plugin);
+    // a collector plugin restarted a moment ago is reached, not reported unreachable
+    await client.whenReachable();
     const openStream = () =>
-      this.clients.collector(plugin).collect(
+      client.collect(
         {
           options: collectorOptionsOf(collector.plugin_info.options),
           secret_data: secretData,

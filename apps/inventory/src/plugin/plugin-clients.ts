@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { inventoryPluginGrpc } from '@cloud-inventory/proto';
-import { GRPC_CLIENT_OPTIONS, UnaryCallOptions, UnaryClient, correlationMetadata, unaryClient } from '@cloud-inventory/grpc';
+import { GRPC_CLIENT_OPTIONS, UnaryCallOptions, UnaryClient, correlationMetadata, unaryClient, whenChannelReady } from '@cloud-inventory/grpc';
 import { injectTraceContext } from '@cloud-inventory/observability';
 import { ResourceInfoMessage, decodeResourceInfo, encodeExportRequest } from '@cloud-inventory/wire';
 import { readFileSync } from 'node:fs';
@@ -83,10 +83,19 @@ export class CollectorPluginClient {
     return { deadlineMs: this.deadlineMs, metadata: callMetadata(correlationId) };
   }
 
+  /**
+   * Resolves when the channel can carry a call now, or after one reconnect backoff: a plugin that
+   * was restarted is reached, not reported unreachable because the channel still backed off.
+   */
+  whenReachable(): Promise<void> {
+    return whenChannelReady(this.channel);
+  }
+
   /** A call's failure as our error; `method` only names the call in the message. */
-  private async failingAs<T>(method: 'init' | 'verify', call: Promise<T>, secrets: string[]): Promise<T> {
+  private async failingAs<T>(method: 'init' | 'verify', call: () => Promise<T>, secrets: string[]): Promise<T> {
     try {
-      return await call;
+      await this.whenReachable();
+      return await call();
     } catch (error) {
       countPluginCallError(this.plugin.plugin_id, method, error);
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error, secrets);
@@ -94,12 +103,12 @@ export class CollectorPluginClient {
   }
 
   async init(options: JsonObject, correlationId: string): Promise<JsonObject> {
-    const info = await this.failingAs('init', this.collector.init({ options }, this.callOptions(correlationId)), []);
+    const info = await this.failingAs('init', () => this.collector.init({ options }, this.callOptions(correlationId)), []);
     return info.metadata ?? {};
   }
 
   async verify(options: JsonObject, secretData: JsonObject, secrets: string[], correlationId: string): Promise<void> {
-    await this.failingAs('verify', this.collector.verify({ options, secret_data: secretData }, this.callOptions(correlationId)), secrets);
+    await this.failingAs('verify', () => this.collector.verify({ options, secret_data: secretData }, this.callOptions(correlationId)), secrets);
   }
 
   /**
@@ -109,6 +118,7 @@ export class CollectorPluginClient {
    */
   async getTasks(options: JsonObject, secretData: JsonObject, correlationId: string): Promise<JsonObject[] | null> {
     try {
+      await this.whenReachable();
       const tasks = await this.job.getTasks({ options, secret_data: secretData, task_filter: undefined }, this.callOptions(correlationId));
       const list = tasks.tasks.map((task) => task.task_options ?? {});
       return list.length > 0 ? list : null;
@@ -154,9 +164,10 @@ export class StoragePluginClient {
     return { deadlineMs: this.deadlineMs, metadata: callMetadata(correlationId) };
   }
 
-  private async failingAs<T>(method: 'init' | 'export', call: Promise<T>): Promise<T> {
+  private async failingAs<T>(method: 'init' | 'export', call: () => Promise<T>): Promise<T> {
     try {
-      return await call;
+      await whenChannelReady(this.channel);
+      return await call();
     } catch (error) {
       countPluginCallError(this.plugin.plugin_id, method, error);
       throw pluginCallError(this.plugin.plugin_id, this.plugin.endpoint, method, error);
@@ -164,20 +175,21 @@ export class StoragePluginClient {
   }
 
   async init(options: JsonObject, correlationId: string): Promise<JsonObject> {
-    const info = await this.failingAs('init', this.storage.init({ options }, this.callOptions(correlationId)));
+    const info = await this.failingAs('init', () => this.storage.init({ options }, this.callOptions(correlationId)));
     return info.metadata ?? {};
   }
 
   async export(options: JsonObject, data: JsonObject, correlationId: string): Promise<void> {
-    await this.failingAs('export', this.storage.export({ options, schema: '', secret_data: {}, data }, this.callOptions(correlationId)));
+    await this.failingAs('export', () => this.storage.export({ options, schema: '', secret_data: {}, data }, this.callOptions(correlationId)));
   }
 
   /**
    * An export of collected resources, sent as they came from the collector plugin: their Struct
    * bytes go into the request unchanged, so nothing is decoded or encoded again.
    */
-  exportResources(options: JsonObject, header: JsonObject, resources: Buffer[], correlationId: string): Promise<void> {
+  async exportResources(options: JsonObject, header: JsonObject, resources: Buffer[], correlationId: string): Promise<void> {
     const request = encodeExportRequest(options, header, resources);
+    await whenChannelReady(this.channel);
     return new Promise<void>((resolve, reject) => {
       this.channel.makeUnaryRequest(
         StorageService.export.path,
