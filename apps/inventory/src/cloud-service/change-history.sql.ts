@@ -34,8 +34,11 @@ export function diffDocument(alias: string): string {
   return `jsonb_build_object(${DIFF_KEYS.map((key) => `'${key}', ${value(key)}`).join(', ')})`;
 }
 
-/** A new record id, `record-<12 hex>` as Cloudforet's ids, from PostgreSQL's random UUID. */
-export const NEW_RECORD_ID = `'record-' || left(replace(gen_random_uuid()::text, '-', ''), 12)`;
+/**
+ * A new record id, `record-<12 hex>` as Cloudforet's ids, from a sequence (migration
+ * OrderedRecordIds): a batch's records land at the btree's right edge, not on a random page each.
+ */
+export const NEW_RECORD_ID = `'record-' || lpad(to_hex(nextval('change_record_id_seq')), 12, '0')`;
 
 /** Who made a change, as SQL expressions (parameters or literals) of the statement. */
 export interface RecordAuthor {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { JsonRecord } from '@cloud-inventory/testing';
 import { TaskOutcome, TaskStateRepository } from '../job-task/task-state.repository';
 import { ingestContextOf as contextOf, instance, itemsOf as items } from '../testing/cloud-services';
@@ -75,6 +76,33 @@ describe('IngestRepository against PostgreSQL', () => {
     expect(ambiguous).toEqual({ created: 0, updated: 0, failed: 1 });
     const row = await task(job.tasks[0].job_task_id);
     expect(row.errors).toEqual([expect.objectContaining({ error_code: 'ERROR_TOO_MANY_MATCH' })]);
+  });
+
+  it('gives a batch whose new ids collide with stored ones new ids, and writes it whole', async () => {
+    const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-collide' });
+    // the next two draws of a batch's random id head (4 bytes) are the same: the second batch's ids
+    // collide with the first's; its retry draws again
+    const randomBytes = crypto.randomBytes.bind(crypto);
+    let forced = 2;
+    const spy = jest
+      .spyOn(crypto, 'randomBytes')
+      .mockImplementation(((size: number) => {
+        if (size !== 4 || forced === 0) return randomBytes(size);
+        forced -= 1;
+        return Buffer.from('deadbeef', 'hex');
+      }) as typeof crypto.randomBytes);
+    try {
+      expect(await ingest.writeBatch(contextOf(job), items(job, [0, 1, 2].map((i) => instance(3000 + i))), [])).toEqual({ created: 3, updated: 0, failed: 0 });
+      expect(await ingest.writeBatch(contextOf(job), items(job, [3, 4, 5, 6, 7].map((i) => instance(3000 + i))), [])).toEqual({ created: 5, updated: 0, failed: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(forced).toBe(0);
+    const rows: { cloud_service_id: string }[] = await db.dataSource.query(`SELECT cloud_service_id FROM cloud_service WHERE workspace_id = 'ws-collide' ORDER BY cloud_service_id`);
+    const ids = rows.map((row) => row.cloud_service_id);
+    expect(ids).toHaveLength(8);
+    expect(ids.filter((id) => id.startsWith('cloud-svc-deadbeef'))).toEqual(['cloud-svc-deadbeef0000', 'cloud-svc-deadbeef0001', 'cloud-svc-deadbeef0002']);
+    expect(await task(job.tasks[0].job_task_id)).toMatchObject({ created_count: 8 });
   });
 
   it('writes nothing for a worker that lost its task', async () => {

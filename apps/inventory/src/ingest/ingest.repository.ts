@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { FastWriter, RawJson } from '@cloud-inventory/wire';
 import { recordDeletes } from '../cloud-service/change-history.sql';
 import { RESOURCE_KIND, RESOURCE_KINDS, ResourceKind } from '../cloud-service/resource-kinds';
+import { generateBatchIds } from '../common/ids';
 import { firstRow, pgError } from '../common/sql-rows';
 import { INVENTORY_CONFIG, InventoryConfig } from '../inventory.config';
 import type { JobTaskError } from '../job-task/job-task.entity';
@@ -88,11 +88,6 @@ function statementKey(kind: ResourceKind, variant: UpsertVariant): string {
   return `ingest_${kind}${variant.withSecondary ? '_secondary' : ''}${variant.withHistory ? '_history' : ''}`;
 }
 
-function newIds(prefix: string, count: number): string[] {
-  const bytes = randomBytes(6 * count);
-  return Array.from({ length: count }, (_, i) => `${prefix}-${bytes.subarray(i * 6, i * 6 + 6).toString('hex')}`);
-}
-
 const ID_COLUMNS = [...RESOURCE_KINDS.map((spec) => `(${spec.idColumn})=`), '(record_id)='];
 
 function isPrimaryKeyCollision(error: unknown): boolean {
@@ -149,7 +144,8 @@ export class IngestRepository {
           return counts;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
-          // ids carry 48 random bits: a collision is rare but possible, and new ids fix it
+          // a batch's new ids share 32 random bits (generateBatchIds): a collision with another
+          // batch's is rare but possible, and new ids fix it
           if (attempt < 3 && isPrimaryKeyCollision(error)) continue;
           throw error;
         }
@@ -214,7 +210,7 @@ export class IngestRepository {
     if (probe.rowCount === 0) return { created: 0, updated: 0, too_many: [], written: 0 };
     const positions: number[] = probe.rows.map((row: { ord: string | number }) => Number(row.ord));
     const toWrite = positions.map((position) => batch[position]);
-    const ids = spec.byIdAndVersion ? toWrite.map((item) => item.id!) : newIds(spec.idPrefix, toWrite.length);
+    const ids = spec.byIdAndVersion ? toWrite.map((item) => item.id!) : generateBatchIds(spec.idPrefix, toWrite.length);
     const scope = [batchJsonb(toWrite, ids), context.domain_id, spec.domainWide ? '*' : context.workspace_id];
     const values = spec.tracksCollection
       ? [...scope, context.collector_id, context.secret_id, context.service_account_id, context.project_id, context.job_id]

@@ -11,6 +11,7 @@ import { SchedulesAndRetention1796110865103 } from './1796110865103-SchedulesAnd
 import { OrchestrationAtScale1796111721839 } from './1796111721839-OrchestrationAtScale';
 import { FanoutIndexes1796112000000 } from './1796112000000-FanoutIndexes';
 import { CloudServiceKeysIndex1796120298417 } from './1796120298417-CloudServiceKeysIndex';
+import { OrderedRecordIds1796130000000 } from './1796130000000-OrderedRecordIds';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795650726290,
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrchestrationAtScale1796111721839,
   FanoutIndexes1796112000000,
   CloudServiceKeysIndex1796120298417,
+  OrderedRecordIds1796130000000,
 ];
