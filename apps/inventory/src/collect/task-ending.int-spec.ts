@@ -3,6 +3,7 @@ import { collectParts } from '../testing/collect-parts';
 import { ingestContextOf, instance, itemsOf } from '../testing/cloud-services';
 import { createJob, jobRow } from '../testing/fixtures';
 import { createMigratedDatabase, MigratedDatabase, testConfig } from '../testing/migrated-database';
+import { metricsRegistry } from '@cloud-inventory/observability';
 import { inventoryInvariantViolations } from '@cloud-inventory/testing';
 import { DataSource } from 'typeorm';
 import { TaskEnding } from './task-ending';
@@ -108,6 +109,29 @@ describe('TaskEnding against PostgreSQL', () => {
     expect(await ending.finish(id, { status: 'SUCCESS', leaseOwner: 'worker-1' })).toMatchObject({ jobFinished: true });
     expect(await ending.finish(id, { status: 'FAILURE', leaseOwner: 'worker-1' })).toBeNull();
     expect(await jobRow(db.dataSource, job.jobId)).toMatchObject({ status: 'SUCCESS', success_tasks: 1, failure_tasks: 0 });
+  });
+
+  it('counts an ended task in the metrics before the fold can end its job: whoever sees the job ended sees its task counted', async () => {
+    const finishedSuccess = async () => {
+      const metric = await metricsRegistry().getSingleMetric('inventory_job_tasks_finished_total')!.get();
+      return metric.values.filter((value) => value.labels['status'] === 'SUCCESS').reduce((sum, value) => sum + value.value, 0);
+    };
+    const job = await createJob(db.dataSource, { count: 1, leaseOwner: 'worker-1', workspaceId: 'ws-metric-order' });
+    const before = await finishedSuccess();
+    // what the counter says as each transaction (the fold's) begins
+    const atTransaction: number[] = [];
+    const transaction = db.dataSource.transaction.bind(db.dataSource) as (...args: unknown[]) => Promise<unknown>;
+    const spy = jest.spyOn(db.dataSource, 'transaction').mockImplementation((async (...args: unknown[]) => {
+      atTransaction.push(await finishedSuccess());
+      return transaction(...args);
+    }) as unknown as DataSource['transaction']);
+    try {
+      expect(await ending.finish(job.tasks[0].job_task_id, { status: 'SUCCESS', leaseOwner: 'worker-1' })).toMatchObject({ jobFinished: true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(atTransaction.length).toBeGreaterThan(0);
+    expect(atTransaction).toEqual(atTransaction.map(() => before + 1));
   });
 
   it('a job stopped after its tasks ended SUCCESS, but before those endings were counted, disconnects nothing', async () => {

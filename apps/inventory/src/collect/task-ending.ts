@@ -88,6 +88,9 @@ export class TaskEnding {
   async finish(jobTaskId: string, outcome: TaskOutcome, exporter?: StorageExporter): Promise<FinishedTask | null> {
     const ended = await this.states.endAlone(jobTaskId, outcome);
     if (!ended) return null;
+    // counted once its ending commits, before the fold can make the job final: whoever sees the
+    // job ended sees its tasks counted
+    countFinishedTask(ended.task);
     const jobId = ended.task.job_id;
     const running = this.folding.get(jobId);
     let folded: FoldRunResult;
@@ -103,7 +106,6 @@ export class TaskEnding {
       ranIt = true;
     }
     const task = folded.disconnectedBy.get(jobTaskId) ?? ended.task;
-    countFinishedTask(task);
     return { task, job: folded.job, jobFinished: ranIt && folded.finished };
   }
 
