@@ -93,12 +93,16 @@ describe('metrics (GET /metrics of the inventory and both plugins)', () => {
 
     // across processes: the exports the inventory timed are the ones the storage plugin served
     // (plus one job_finished export per job), and it wrote every resource the inventory ingested
-    const storage = await storagePlugin();
     const exportsTimed = after.sum('inventory_storage_export_seconds_count', { outcome: 'ok' });
     expect(exportsTimed).toBeGreaterThanOrEqual(batches);
-    expect(storage.sum('grpc_server_handled_total', { grpc_service: 'spaceone.api.inventory.plugin.Storage', grpc_method: 'export', grpc_code: 'OK' })).toBe(
-      exportsTimed + 1,
-    );
+    // the job_finished export is sent once the job has ended: it may still be on its way
+    const exportsServed = (scrape: PromScrape) =>
+      scrape.sum('grpc_server_handled_total', { grpc_service: 'spaceone.api.inventory.plugin.Storage', grpc_method: 'export', grpc_code: 'OK' });
+    const storage = await waitFor('the job_finished export to be served', async () => {
+      const scrape = await storagePlugin();
+      return exportsServed(scrape) >= exportsTimed + 1 ? scrape : undefined;
+    });
+    expect(exportsServed(storage)).toBe(exportsTimed + 1);
     const written = TYPES.reduce((sum, type) => sum + ingested(after, type, 'created'), 0);
     expect(storage.sum('storage_plugin_exported_resources_total', { destination: 'file' })).toBe(written);
 
